@@ -1,0 +1,303 @@
+// Command briefstudio is Brief Studio: with no command it opens the desktop
+// window; its commands run the sync server and administer a data directory.
+// main only parses flags and wires the parts.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"briefstudio/internal/brief"
+	"briefstudio/internal/server"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+const usage = `Brief Studio: write and review policy briefs together.
+
+Usage:
+  briefstudio [--data DIR]                   open the desktop app
+  briefstudio serve [--addr 127.0.0.1:8737] [--data DIR] [--public-url URL]
+                    [--tls-cert F --tls-key F] [--allow-origin O]... [--login-link]
+  briefstudio user add --email E --name N --role author|supervisor|admin
+  briefstudio user link --email E            print a fresh login link
+  briefstudio user revoke --email E          revoke all of a user's tokens
+  briefstudio backup --out FILE.db           a consistent copy of the database
+  briefstudio version
+
+Every command takes --data DIR (default $BRIEFSTUDIO_DATA, else the user
+config directory's briefstudio folder).
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "briefstudio:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return desktop(args, stdout, stderr)
+	}
+	switch args[0] {
+	case "serve":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return serve(ctx, args[1:], stdout, stderr)
+	case "user":
+		return userCmd(args[1:], stdout)
+	case "backup":
+		return backup(args[1:], stdout)
+	case "version":
+		fmt.Fprintln(stdout, "briefstudio", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+// defaultDataDir is $BRIEFSTUDIO_DATA, else <user config dir>/briefstudio.
+func defaultDataDir() string {
+	if d := os.Getenv("BRIEFSTUDIO_DATA"); d != "" {
+		return d
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "briefstudio")
+	}
+	return ".briefstudio"
+}
+
+func newFlags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", defaultDataDir(), "data directory")
+	return fs, data
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%s: %w\n\n%s", fs.Name(), err, usage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q\n\n%s", fs.Name(), fs.Arg(0), usage)
+	}
+	return nil
+}
+
+func desktop(args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("briefstudio")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(stderr, "No display found: starting the server instead (open the login link below in a browser).")
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return serve(ctx, []string{"--data", *data, "--login-link"}, stdout, stderr)
+	}
+	return runDesktop(*data)
+}
+
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// serve runs the sync server until ctx is done (a signal, in main).
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("serve")
+	addr := fs.String("addr", "127.0.0.1:8737", "listen address")
+	publicURL := fs.String("public-url", "", "the URL people reach this server at")
+	certFile := fs.String("tls-cert", "", "TLS certificate file")
+	keyFile := fs.String("tls-key", "", "TLS key file")
+	adminEmail := fs.String("admin-email", "admin@localhost", "e-mail of the admin created on an empty database")
+	printLink := fs.Bool("login-link", false, "print a fresh login link for the first admin")
+	var origins stringList
+	fs.Var(&origins, "allow-origin", "a further origin allowed to open the websocket (repeatable)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("serve: --tls-cert and --tls-key go together")
+	}
+	c, err := openCore(*data)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	scheme := "http"
+	if *certFile != "" {
+		scheme = "https"
+	}
+	base := strings.TrimRight(*publicURL, "/")
+	if base == "" {
+		host, port, _ := net.SplitHostPort(ln.Addr().String())
+		if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		base = scheme + "://" + net.JoinHostPort(host, port)
+	}
+	if err := c.auth.SetPublicURL(ctx, base); err != nil {
+		return err
+	}
+
+	n, err := c.store.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		created, err := c.auth.CreateUser(ctx, nil, *adminEmail, "Admin", string(brief.RoleAdmin))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Created the first admin, %s.\nlogin: %s\n", created.User.Email, created.Login)
+	} else if *printLink {
+		if err := printFirstAdminLink(ctx, c, stdout); err != nil {
+			return err
+		}
+	}
+
+	srv := &http.Server{
+		Handler:           c.Handler(server.Options{PublicURL: base, AllowOrigins: origins}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Fprintf(stdout, "Brief Studio %s serving %s (data: %s)\n", version, base, *data)
+
+	errc := make(chan error, 1)
+	go func() {
+		if *certFile != "" {
+			errc <- srv.ServeTLS(ln, *certFile, *keyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+		fmt.Fprintln(stderr, "shutting down")
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shut)
+}
+
+func printFirstAdminLink(ctx context.Context, c *core, stdout io.Writer) error {
+	users, err := c.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Role == brief.RoleAdmin && !u.Local {
+			link, err := c.auth.LoginLink(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Sign in as %s:\nlogin: %s\n", u.Email, link)
+			return nil
+		}
+	}
+	return nil
+}
+
+func userCmd(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("user: say add, link or revoke\n\n%s", usage)
+	}
+	fs, data := newFlags("user " + args[0])
+	email := fs.String("email", "", "e-mail address")
+	name := fs.String("name", "", "name (user add)")
+	role := fs.String("role", "author", "author, supervisor or admin (user add)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return fmt.Errorf("user %s: --email is required", args[0])
+	}
+	c, err := openCore(*data)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx := context.Background()
+	switch args[0] {
+	case "add":
+		created, err := c.auth.CreateUser(ctx, nil, *email, *name, *role)
+		if err != nil {
+			return fmt.Errorf("user add: %s", describe(err))
+		}
+		fmt.Fprintf(stdout, "token: %s\nlogin: %s\n", created.Token, created.Login)
+		return nil
+	case "link", "revoke":
+		u, err := c.store.UserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("user %s: no user with e-mail %s", args[0], *email)
+		}
+		if args[0] == "link" {
+			link, err := c.auth.LoginLink(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "login: %s\n", link)
+			return nil
+		}
+		n, err := c.auth.RevokeUser(ctx, nil, u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked %d token(s) of %s\n", n, u.Email)
+		return nil
+	}
+	return fmt.Errorf("user: unknown command %q (add, link or revoke)", args[0])
+}
+
+func backup(args []string, stdout io.Writer) error {
+	fs, data := newFlags("backup")
+	out := fs.String("out", "", "the backup file to write")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("backup: --out FILE is required")
+	}
+	c, err := openCore(*data)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.store.Backup(context.Background(), *out); err != nil {
+		return fmt.Errorf("backup: %s", describe(err))
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	return nil
+}
+
+// describe words an error for the terminal: a coded error's message, or
+// the whole chain of anything unexpected (the operator needs the cause).
+func describe(err error) string {
+	if c := brief.ErrorCode(err); c != brief.EInternal {
+		return brief.ErrorMessage(err)
+	}
+	return err.Error()
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"briefstudio/internal/store"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func runCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(args, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+var loginLine = regexp.MustCompile(`login: (http://\S+/login\?token=\S+)`)
+
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCmd(t, "user", "add", "--data", dir, "--email", "ana@example.org", "--name", "Ana Çağlar", "--role", "supervisor")
+	if err != nil || !regexp.MustCompile(`(?m)^token: bsa_\S+$`).MatchString(out) || !loginLine.MatchString(out) {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "user", "link", "--data", dir, "--email", "ANA@example.org")
+	if err != nil || !loginLine.MatchString(out) {
+		t.Fatalf("user link: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, "user", "revoke", "--data", dir, "--email", "ana@example.org")
+	if err != nil || !strings.Contains(out, "revoked 3 token(s)") {
+		t.Fatalf("user revoke: %v\n%s", err, out)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrDuplicate", []string{"user", "add", "--data", dir, "--email", "ana@example.org", "--name", "A", "--role", "author"}, "already exists"},
+		{"ErrRole", []string{"user", "add", "--data", dir, "--email", "b@example.org", "--name", "B", "--role", "owner"}, "role must be"},
+		{"ErrNoEmail", []string{"user", "add", "--data", dir, "--name", "B"}, "--email is required"},
+		{"ErrUnknownUser", []string{"user", "link", "--data", dir, "--email", "nobody@example.org"}, "no user"},
+		{"ErrSubcommand", []string{"user", "delete", "--data", dir, "--email", "ana@example.org"}, "unknown command"},
+		{"ErrCommand", []string{"frobnicate"}, "unknown command"},
+		{"ErrFlag", []string{"backup", "--nope"}, "flag provided but not defined"},
+		{"ErrBackupNoOut", []string{"backup", "--data", dir}, "--out FILE is required"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := runCmd(t, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDataDirEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("BRIEFSTUDIO_DATA", dir)
+	if _, err := runCmd(t, "user", "add", "--email", "env@example.org", "--name", "Env", "--role", "author"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "briefstudio.db")); err != nil {
+		t.Fatalf("BRIEFSTUDIO_DATA was not used: %v", err)
+	}
+}
+
+// TestUnwritableDataDir: a data directory that cannot be made or written is
+// a clear error (and so a non-zero exit), for every command.
+func TestUnwritableDataDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	bad := filepath.Join(file, "data")
+	for _, args := range [][]string{
+		{"serve", "--data", bad, "--addr", "127.0.0.1:0"},
+		{"user", "add", "--data", bad, "--email", "a@example.org", "--name", "A"},
+		{"backup", "--data", bad, "--out", filepath.Join(t.TempDir(), "b.db")},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			var out bytes.Buffer
+			err := func() error {
+				if args[0] == "serve" {
+					return serve(context.Background(), args[1:], &out, &out)
+				}
+				return run(args, &out, &out)
+			}()
+			if err == nil || !strings.Contains(err.Error(), "data directory") || !strings.Contains(err.Error(), bad) {
+				t.Fatalf("got %v, want a data directory error naming %s", err, bad)
+			}
+		})
+	}
+}
+
+func TestBackupCommand(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCmd(t, "user", "add", "--data", dir, "--email", "a@example.org", "--name", "A", "--role", "author"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "backup.db")
+	if msg, err := runCmd(t, "backup", "--data", dir, "--out", out); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	copyDB, err := store.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := copyDB.UserByEmail(context.Background(), "a@example.org")
+	copyDB.Close()
+	if err != nil || u.Name != "A" {
+		t.Fatalf("the backup does not hold the user: %+v %v", u, err)
+	}
+	if _, err := runCmd(t, "backup", "--data", dir, "--out", out); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("backup over an existing file: %v", err)
+	}
+}
+
+// TestServePrintsWorkingLink: serve on an empty directory creates an admin,
+// prints a login link that signs in, and stops when its context ends.
+func TestServePrintsWorkingLink(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, []string{"--data", dir, "--addr", "127.0.0.1:0"}, &out, &out) }()
+
+	var link string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := loginLine.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "serving") {
+			link = m[1]
+			break
+		}
+	}
+	if link == "" {
+		cancel()
+		t.Fatalf("no login link printed:\n%s", out.String())
+	}
+	u, _ := url.Parse(link)
+	body, _ := json.Marshal(map[string]string{"token": u.Query().Get("token")})
+	res, err := http.Post(u.Scheme+"://"+u.Host+"/api/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess struct {
+		SessionToken string `json:"sessionToken"`
+		User         struct{ Role string }
+	}
+	json.NewDecoder(res.Body).Decode(&sess)
+	res.Body.Close()
+	if res.StatusCode != 200 || sess.SessionToken == "" || sess.User.Role != "admin" {
+		t.Fatalf("login with the printed link: %d %+v", res.StatusCode, sess)
+	}
+
+	// `user add` beside the running server prints links to the same host,
+	// and its token works at once.
+	msg, err := runCmd(t, "user", "add", "--data", dir, "--email", "b@example.org", "--name", "B", "--role", "author")
+	if err != nil || !strings.Contains(msg, "login: "+u.Scheme+"://"+u.Host+"/login?token=") {
+		t.Fatalf("user add beside serve: %v\n%s", err, msg)
+	}
+	token := regexp.MustCompile(`token: (\S+)`).FindStringSubmatch(msg)[1]
+	req, _ := http.NewRequest("GET", u.Scheme+"://"+u.Host+"/api/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("API token from user add: %v %v", err, res)
+	}
+	res.Body.Close()
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v", err)
+	}
+	// A second start on the same directory creates no second admin.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	var out2 syncBuffer
+	go func() { done <- serve(ctx2, []string{"--data", dir, "--addr", "127.0.0.1:0", "--login-link"}, &out2, &out2) }()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !strings.Contains(out2.String(), "serving"); time.Sleep(20 * time.Millisecond) {
+	}
+	cancel2()
+	<-done
+	if strings.Contains(out2.String(), "Created the first admin") || !loginLine.MatchString(out2.String()) {
+		t.Fatalf("second start:\n%s", out2.String())
+	}
+}

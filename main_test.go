@@ -23,8 +23,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func runCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
@@ -189,7 +193,9 @@ func TestServePrintsWorkingLink(t *testing.T) {
 	// A second start on the same directory creates no second admin.
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	var out2 syncBuffer
-	go func() { done <- serve(ctx2, []string{"--data", dir, "--addr", "127.0.0.1:0", "--login-link"}, &out2, &out2) }()
+	go func() {
+		done <- serve(ctx2, []string{"--data", dir, "--addr", "127.0.0.1:0", "--login-link"}, &out2, &out2)
+	}()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !strings.Contains(out2.String(), "serving"); time.Sleep(20 * time.Millisecond) {
 	}
 	cancel2()

@@ -9,7 +9,8 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -s -w -X main.version=$(VERSION)
 TAGS      := desktop,production,webkit2_41
 UI_SRC    := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
-             frontend/vite.config.ts frontend/package-lock.json
+             frontend/vite.config.ts frontend/svelte.config.js frontend/tsconfig.json \
+             frontend/package.json frontend/package-lock.json
 GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum \
              $(shell find internal -name '*.sql')
 DATA      ?=

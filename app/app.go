@@ -1,0 +1,141 @@
+// Package app is the Wails-bound façade of the desktop window: the methods
+// the UI calls through window.go.app.App. It holds no business logic; the
+// embedded server (internal/server) does the work, and the façade only hands
+// the UI its local session and reports what the UI says about itself.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// User is the local user the desktop window acts as.
+type User struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+// Config is what the desktop entry point knows at start.
+type Config struct {
+	// SessionToken is a fresh session of the local user on the embedded server.
+	SessionToken string
+	// User is the local user.
+	User User
+	// WSURL is the websocket endpoint of the embedded server on 127.0.0.1
+	// (the Wails asset server carries no websocket).
+	WSURL string
+	// Version is the app's version.
+	Version string
+	// Log receives the façade's log lines; nil means os.Stderr.
+	Log io.Writer
+}
+
+// Bootstrap is what the UI needs to start in the desktop window instead of a login.
+type Bootstrap struct {
+	SessionToken string `json:"sessionToken"`
+	User         User   `json:"user"`
+	WSURL        string `json:"wsURL"`
+	Version      string `json:"version"`
+	// Mode is always "desktop".
+	Mode string `json:"mode"`
+}
+
+// ReadyInfo is what the UI reports once a page has rendered.
+type ReadyInfo struct {
+	// Page names the page, e.g. "briefs".
+	Page string `json:"page"`
+	// Briefs is the number of briefs listed.
+	Briefs int `json:"briefs"`
+	// Text is the start of the page's visible text.
+	Text string `json:"text"`
+}
+
+// maxReadyText bounds what one Ready call can write to the log.
+const maxReadyText = 300
+
+// App is the object Wails binds; its exported methods are callable from the UI.
+type App struct {
+	cfg Config
+
+	mu  sync.Mutex
+	ctx context.Context
+	log io.Writer
+}
+
+// New returns the façade for one desktop window.
+func New(cfg Config) *App {
+	log := cfg.Log
+	if log == nil {
+		log = os.Stderr
+	}
+	return &App{cfg: cfg, log: log}
+}
+
+// Startup is Wails' OnStartup hook; it keeps the runtime context for later
+// calls into the Wails runtime (dialogs, events).
+func (a *App) Startup(ctx context.Context) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.ctx = ctx
+}
+
+// Bootstrap hands the UI the local user's session, so the local user never
+// sees a sign-in screen.
+func (a *App) Bootstrap() (Bootstrap, error) {
+	if a.cfg.SessionToken == "" {
+		return Bootstrap{}, errors.New("no local session: the embedded server did not start")
+	}
+	return Bootstrap{
+		SessionToken: a.cfg.SessionToken,
+		User:         a.cfg.User,
+		WSURL:        a.cfg.WSURL,
+		Version:      a.cfg.Version,
+		Mode:         "desktop",
+	}, nil
+}
+
+// Ready records that the UI has rendered a page, as one log line:
+//
+//	ui ready: page=briefs briefs=3 text=Brief Studio | Briefs | …
+//
+// The desktop smoke test waits for this line.
+func (a *App) Ready(info ReadyInfo) error {
+	page := oneLine(info.Page)
+	if page == "" {
+		page = "-"
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := fmt.Fprintf(a.log, "ui ready: page=%s briefs=%d text=%s\n", page, info.Briefs, readyText(info.Text))
+	if err != nil {
+		return fmt.Errorf("app: log: %w", err)
+	}
+	return nil
+}
+
+// readyText keeps the non-empty lines of s, joined by " | ", cut to maxReadyText runes.
+func readyText(s string) string {
+	var parts []string
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if line = oneLine(line); line != "" {
+			parts = append(parts, line)
+		}
+	}
+	out := strings.Join(parts, " | ")
+	if r := []rune(out); len(r) > maxReadyText {
+		out = string(r[:maxReadyText]) + "…"
+	}
+	return out
+}
+
+// oneLine trims s and folds its runs of white space (tabs included) to single spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,144 @@
+// Helpers for the end-to-end tests: the real server binary, started and
+// stopped by PID, and Debian's Chromium driven by playwright-core.
+
+import { spawn, execFile } from 'node:child_process';
+import { access, constants, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The repository root. */
+export const repoDir = resolve(frontendDir, '..');
+
+/** The server binary under test: $BRIEFSTUDIO_BIN, else build/bin/briefstudio-server. */
+export const serverBin = process.env.BRIEFSTUDIO_BIN
+  ? resolve(process.env.BRIEFSTUDIO_BIN)
+  : resolve(repoDir, 'build/bin/briefstudio-server');
+
+/** Where screenshots go. */
+export const shotsDir = resolve(repoDir, 'build/e2e');
+
+/** The browser: $CHROMIUM, else Debian's chromium. */
+export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * startServer runs `BIN serve` on a free loopback port over a fresh data
+ * directory and waits for the login link it prints on first run.
+ * @returns {Promise<{pid:number, base:string, link:string, dataDir:string, output:()=>string, run:(args:string[])=>Promise<string>, stop:()=>Promise<void>}>}
+ */
+export async function startServer() {
+  try {
+    await access(serverBin, constants.X_OK);
+  } catch {
+    throw new Error(`${serverBin} is missing: build it with \`make server\` or set BRIEFSTUDIO_BIN`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'briefstudio-e2e-data-'));
+  // Port 0: the kernel picks a free port and the server prints the URL it got.
+  const child = spawn(serverBin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
+  const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const spawnError = new Promise((_, rej) => child.once('error', rej));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 30_000;
+  let link = null;
+  for (;;) {
+    link = out.match(/https?:\/\/[^\s]+\/login\?token=[^\s]+/)?.[0] ?? null;
+    if (link) break;
+    const done = await Promise.race([exited, spawnError, sleep(50).then(() => null)]).catch((e) => ({ error: e }));
+    if (done) {
+      await stop();
+      throw new Error(`${serverBin} serve ended before printing a login link (${JSON.stringify(done)}):\n${out}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`no login link from ${serverBin} serve within 30 s:\n${out}`);
+    }
+  }
+  const base = new URL(link).origin;
+  await waitHealthy(base);
+  const run = async (args) => {
+    const { stdout } = await promisify(execFile)(serverBin, [...args, '--data', dataDir], { timeout: 30_000 });
+    return stdout;
+  };
+  return { pid: /** @type {number} */ (child.pid), base, link, dataDir, output: () => out, run, stop };
+}
+
+async function waitHealthy(base) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${base}/api/health did not answer within 15 s`);
+    await sleep(50);
+  }
+}
+
+/**
+ * openBrowser starts headless Chromium with its own profile directory and
+ * records console errors and uncaught page errors.
+ */
+export async function openBrowser() {
+  const profile = await mkdtemp(join(tmpdir(), 'briefstudio-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  /** @type {string[]} */
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} @ ${m.location().url}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  const close = async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  };
+  return { context, page, consoleErrors, close };
+}
+
+/** shot saves a full-page screenshot to build/e2e/NAME.png and returns its path. */
+export async function shot(page, name) {
+  await mkdir(shotsDir, { recursive: true });
+  const path = join(shotsDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** sleep waits ms milliseconds. */
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Desktop smoke test: opens the real Brief Studio window under Xvfb, waits for
+# the UI to report "ui ready:", takes a screenshot and checks it.
+#
+#   scripts/desktop-smoke.sh [BINARY]        (default: build/bin/briefstudio)
+#
+# Env: SMOKE_OUT (default build/smoke), SMOKE_TIMEOUT seconds (default 90).
+# Needs: Xvfb, dbus-run-session, setsid, ImageMagick (import, identify).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BIN=${1:-build/bin/briefstudio}
+OUT=${SMOKE_OUT:-build/smoke}
+TIMEOUT=${SMOKE_TIMEOUT:-90}
+
+fail() {
+	echo "desktop-smoke: FAIL: $*" >&2
+	if [[ -n ${LOG:-} && -s $LOG ]]; then
+		echo "---- app log ($LOG) ----" >&2
+		cat "$LOG" >&2
+		echo "---- end of log ----" >&2
+	fi
+	exit 1
+}
+
+for cmd in Xvfb dbus-run-session setsid import identify; do
+	command -v "$cmd" >/dev/null || fail "$cmd is not installed (apt-get install xvfb dbus imagemagick)"
+done
+[[ -x $BIN ]] || fail "$BIN is not an executable: build it with make desktop"
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+LOG=$OUT/desktop.log
+SHOT=$OUT/desktop.png
+rm -f "$LOG" "$SHOT"
+: >"$LOG"
+
+XVFB_PID=
+APP_PID=
+
+# stop PID [GROUP]: TERM, then KILL after 5 s; GROUP=1 signals the whole process group.
+stop() {
+	local pid=$1 target=$1
+	[[ ${2:-0} == 1 ]] && target=-$1
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+	kill -TERM -- "$target" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "$target" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$?
+	[[ -n $APP_PID ]] && stop "$APP_PID" 1
+	[[ -n $XVFB_PID ]] && stop "$XVFB_PID"
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+deadline=$((SECONDS + TIMEOUT))
+
+# Xvfb picks a free display itself and writes its number once it accepts clients.
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$WORK/display" 2>"$WORK/xvfb.log" &
+XVFB_PID=$!
+until [[ -s $WORK/display ]]; do
+	kill -0 "$XVFB_PID" 2>/dev/null || { cat "$WORK/xvfb.log" >&2; fail "Xvfb exited"; }
+	((SECONDS < deadline)) || fail "Xvfb did not start within ${TIMEOUT}s"
+	sleep 0.1
+done
+DISPLAY_NUM=:$(tr -dc '0-9' <"$WORK/display")
+echo "desktop-smoke: Xvfb on $DISPLAY_NUM (pid $XVFB_PID)"
+
+# Own session and process group (setsid), so stopping it stops the app, its
+# WebKit helpers and the private D-Bus daemon, and nothing else.
+DISPLAY=$DISPLAY_NUM setsid dbus-run-session -- "$BIN" --data "$WORK/data" >"$LOG" 2>&1 </dev/null &
+APP_PID=$!
+echo "desktop-smoke: app started (pid $APP_PID), waiting for 'ui ready:' (timeout ${TIMEOUT}s)"
+
+start=$SECONDS
+until grep -q '^ui ready:' "$LOG"; do
+	kill -0 "$APP_PID" 2>/dev/null || fail "the app exited before the UI was ready"
+	((SECONDS < deadline)) || fail "no 'ui ready:' line within ${TIMEOUT}s"
+	sleep 0.2
+done
+READY=$(grep -m1 '^ui ready:' "$LOG")
+echo "desktop-smoke: ready after $((SECONDS - start))s: $READY"
+[[ $READY == *"Brief Studio"* ]] || fail "the ready line does not contain \"Brief Studio\""
+[[ $READY == *"page=briefs"* ]] || fail "the ready line is not for the briefs page"
+
+if command -v xdotool >/dev/null; then
+	DISPLAY=$DISPLAY_NUM xdotool search --name '^Brief Studio$' >/dev/null ||
+		fail "no window titled \"Brief Studio\""
+fi
+
+# Ready is called once the list is painted; still, wait until two screenshots
+# in a row are the same, so the picture is of the settled window.
+colours=0
+prev=
+while :; do
+	DISPLAY=$DISPLAY_NUM import -window root "$WORK/shot.png" 2>>"$WORK/import.log" || true
+	if [[ -s $WORK/shot.png ]]; then
+		sum=$(md5sum <"$WORK/shot.png")
+		colours=$(identify -format '%k' "$WORK/shot.png" 2>/dev/null || echo 0)
+		((colours > 20)) && [[ $sum == "$prev" ]] && break
+		prev=$sum
+	fi
+	((SECONDS < deadline)) || { cp -f "$WORK/shot.png" "$SHOT" 2>/dev/null || true; fail "the screenshot looks blank or never settled ($colours colours): $SHOT"; }
+	sleep 0.25
+done
+mv -f "$WORK/shot.png" "$SHOT"
+echo "desktop-smoke: screenshot $SHOT ($colours colours)"
+
+kill -0 "$APP_PID" 2>/dev/null || fail "the app exited after the UI was ready"
+echo "desktop-smoke: PASS"

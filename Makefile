@@ -16,7 +16,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/node_modules/*')
 DATA      ?=
 DATA_FLAG := $(if $(DATA),--data $(DATA),)
 
-.PHONY: all run serve test test-go test-ui e2e smoke bench lint desktop server ui deps clean
+.PHONY: all run serve test test-go test-ui e2e smoke bench fuzz lint desktop server ui deps clean
 
 all: desktop server
 
@@ -67,6 +67,16 @@ smoke: desktop
 ## bench: Go benchmarks
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: run every Go fuzz target for FUZZTIME each (the seed corpora run in make test)
+FUZZTIME ?= 30s
+fuzz: deps
+	@grep -rl --include='*_test.go' '^func Fuzz' internal | while read f; do \
+		pkg=./$$(dirname $$f); \
+		for fn in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
+			echo "fuzz $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
 
 ## lint: gofmt, go vet, svelte-check
 lint: deps

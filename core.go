@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/user"
+	"time"
 
 	"briefstudio/frontend"
 	"briefstudio/internal/auth"
@@ -18,6 +21,7 @@ type core struct {
 	dir   string
 	store *store.Store
 	auth  *auth.Service
+	stop  context.CancelFunc // ends background work
 }
 
 // openCore opens the data directory's database, creating it when needed.
@@ -26,11 +30,16 @@ func openCore(dataDir string) (*core, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &core{dir: dataDir, store: st, auth: auth.New(st)}, nil
+	ctx, stop := context.WithCancel(context.Background())
+	go st.RunIndexer(ctx, 2*time.Second, func(format string, args ...any) { slog.Error(fmt.Sprintf(format, args...)) })
+	return &core{dir: dataDir, store: st, auth: auth.New(st), stop: stop}, nil
 }
 
-// Close closes the database.
-func (c *core) Close() error { return c.store.Close() }
+// Close stops background work and closes the database.
+func (c *core) Close() error {
+	c.stop()
+	return c.store.Close()
+}
 
 // Server returns the HTTP server over the services, with the embedded UI.
 func (c *core) Server(o server.Options) *server.Server {

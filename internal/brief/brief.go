@@ -39,6 +39,8 @@ type Section struct {
 	Title   string `json:"title"`
 	Text    string `json:"text"`
 	Version int64  `json:"version"`
+	// Conflicts are the section's unresolved merges, if any.
+	Conflicts []Conflict `json:"conflicts,omitempty"`
 }
 
 // Brief is a policy brief as the API gives it.

@@ -1,5 +1,13 @@
-// Package revision is the text engine: diffs, deltas and (later) patching,
-// all counted in Unicode code points, on top of sergi/go-diff.
+// Package revision is the text engine of Brief Studio: character and word
+// diffs, deltas in diff-match-patch's format, position and range mapping,
+// a patch engine (make, match, apply) and the three-way merge of a stale
+// edit, all counted in Unicode code points, on top of sergi/go-diff.
+//
+// go-diff is used for what it does right: the diff algorithm on rune
+// sequences and its cleanups (whose output is checked before it is used).
+// Its PatchApply and DiffXIndex work in bytes and corrupt non-ASCII text,
+// so patching, bitap matching and index mapping are ported here from
+// diff-match-patch onto []rune.
 package revision
 
 import (
@@ -30,73 +38,57 @@ func newDMP() *diffmatchpatch.DiffMatchPatch {
 
 // Delta encodes the change from old to new in diff-match-patch's delta
 // format ("=3\t-2\t+ing"), with lengths in code points.
-func Delta(old, new string) string {
-	if old == new {
-		if old == "" {
-			return ""
-		}
-		return "=" + strconv.Itoa(utf8.RuneCountInString(old))
-	}
-	diffs := newDMP().DiffMainRunes([]rune(old), []rune(new), false)
-	var b strings.Builder
-	for i, d := range diffs {
-		if i > 0 {
-			b.WriteByte('\t')
-		}
-		switch d.Type {
-		case diffmatchpatch.DiffInsert:
-			b.WriteByte('+')
-			b.WriteString(encodeURI(d.Text))
-		case diffmatchpatch.DiffDelete:
-			b.WriteByte('-')
-			b.WriteString(strconv.Itoa(utf8.RuneCountInString(d.Text)))
-		case diffmatchpatch.DiffEqual:
-			b.WriteByte('=')
-			b.WriteString(strconv.Itoa(utf8.RuneCountInString(d.Text)))
-		}
-	}
-	return b.String()
-}
+func Delta(old, new string) string { return encodeOps(Diff(old, new)) }
 
 // ApplyDelta rebuilds the new text from old and a delta. The delta must
-// cover old exactly; anything else is an invalid error.
+// cover old exactly; anything else is an invalid error. It walks old by
+// bytes, counting code points, so a large text is not converted to runes.
 func ApplyDelta(old, delta string) (string, error) {
-	src := []rune(old)
 	var out strings.Builder
-	out.Grow(len(old))
-	pos := 0
-	if delta != "" {
-		for _, tok := range strings.Split(delta, "\t") {
-			if tok == "" {
-				continue // dmp tolerates blank tokens (a trailing tab)
+	out.Grow(len(old) + 16)
+	at, pos := 0, 0 // byte offset and code point count in old
+	for delta != "" {
+		tok := delta
+		if i := strings.IndexByte(delta, '\t'); i >= 0 {
+			tok, delta = delta[:i], delta[i+1:]
+		} else {
+			delta = ""
+		}
+		if tok == "" {
+			continue // dmp tolerates blank tokens (a trailing tab)
+		}
+		body := tok[1:]
+		switch tok[0] {
+		case '+':
+			text, err := decodeURI(body)
+			if err != nil {
+				return "", brief.Errorf(brief.EInvalid, "delta: bad insert %q: %v", truncate(body), err)
 			}
-			body := tok[1:]
-			switch tok[0] {
-			case '+':
-				text, err := decodeURI(body)
-				if err != nil {
-					return "", brief.Errorf(brief.EInvalid, "delta: bad insert %q: %v", truncate(body), err)
-				}
-				out.WriteString(text)
-			case '-', '=':
-				n, err := strconv.Atoi(body)
-				if err != nil || n < 0 {
-					return "", brief.Errorf(brief.EInvalid, "delta: bad length %q", truncate(body))
-				}
-				if pos+n > len(src) {
-					return "", brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d", pos+n, len(src))
-				}
-				if tok[0] == '=' {
-					out.WriteString(string(src[pos : pos+n]))
-				}
-				pos += n
-			default:
-				return "", brief.Errorf(brief.EInvalid, "delta: bad operation %q", truncate(tok))
+			out.WriteString(text)
+		case '-', '=':
+			n, err := strconv.Atoi(body)
+			if err != nil || n < 0 {
+				return "", brief.Errorf(brief.EInvalid, "delta: bad length %q", truncate(body))
 			}
+			end := at
+			for k := 0; k < n; k++ {
+				if end >= len(old) {
+					return "", brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d",
+						pos+n, pos+k+utf8.RuneCountInString(old[end:]))
+				}
+				_, size := utf8.DecodeRuneInString(old[end:])
+				end += size
+			}
+			if tok[0] == '=' {
+				out.WriteString(old[at:end])
+			}
+			at, pos = end, pos+n
+		default:
+			return "", brief.Errorf(brief.EInvalid, "delta: bad operation %q", truncate(tok))
 		}
 	}
-	if pos != len(src) {
-		return "", brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d", pos, len(src))
+	if at != len(old) {
+		return "", brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d", pos, pos+utf8.RuneCountInString(old[at:]))
 	}
 	return out.String(), nil
 }

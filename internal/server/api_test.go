@@ -61,15 +61,16 @@ func TestBriefLifecycle(t *testing.T) {
 	if w.Version != 2 {
 		t.Fatalf("an unchanged PUT must still return a higher version, got %d", w.Version)
 	}
-	// A stale base version answers conflict and writes nothing.
-	status, raw := e.do("PUT", "/api/briefs/"+b.ID+"/sections/introduction", author, map[string]any{"text": "lost?", "baseVersion": 1})
-	if status != 409 || errorCode(t, raw) != "conflict" {
-		t.Fatalf("stale PUT: %d %s", status, raw)
+	// A stale base version is merged (here onto an unchanged text).
+	e.must(200, "PUT", "/api/briefs/"+b.ID+"/sections/introduction", author, map[string]any{"text": text + " More.", "baseVersion": 1}, &w)
+	if !w.Merged || w.Version != 3 || w.Text != text+" More." {
+		t.Fatalf("stale PUT: %+v", w)
 	}
 	e.must(200, "GET", "/api/briefs/"+b.ID, author, nil, &b)
-	if b.Sections[0].Text != text || b.Sections[0].Version != 2 {
+	if b.Sections[0].Text != text+" More." || b.Sections[0].Version != 3 {
 		t.Fatalf("after stale PUT: %+v", b.Sections[0])
 	}
+	text += " More."
 
 	// Metadata patch merges fields; the outline is reordered and renamed.
 	keys := []map[string]string{}
@@ -122,7 +123,7 @@ func TestBriefLifecycle(t *testing.T) {
 	if len(list) != 2 {
 		t.Fatalf("admin's list with archived: %+v", list)
 	}
-	status, _ = e.do("POST", "/api/briefs/"+b.ID+"/unarchive", author, nil)
+	status, _ := e.do("POST", "/api/briefs/"+b.ID+"/unarchive", author, nil)
 	if status != 404 {
 		t.Fatalf("author unarchive: %d, want 404 (they cannot see it)", status)
 	}

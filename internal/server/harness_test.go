@@ -33,7 +33,7 @@ func (c *clock) advance(d time.Duration) {
 
 // env is a real server over a real SQLite file, with a user per role.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	store  *store.Store
 	auth   *auth.Service
@@ -42,7 +42,7 @@ type env struct {
 	users  map[string]brief.User
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	st, err := store.Open(filepath.Join(t.TempDir(), "test.db"), store.WithClock(c.now))
@@ -121,7 +121,7 @@ func (e *env) must(want int, method, path, token string, body any, out any) {
 }
 
 // errorCode decodes an error answer's code.
-func errorCode(t *testing.T, raw []byte) string {
+func errorCode(t testing.TB, raw []byte) string {
 	t.Helper()
 	var body errorBody
 	if err := json.Unmarshal(raw, &body); err != nil || body.Error.Code == "" || body.Error.Message == "" {

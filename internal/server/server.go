@@ -108,6 +108,15 @@ func (s *Server) Handler() http.Handler {
 	authed("POST /api/briefs/{id}/members", s.addMember)
 	authed("DELETE /api/briefs/{id}/members", s.removeMember)
 
+	authed("GET /api/briefs/{id}/revisions", s.listRevisions)
+	authed("GET /api/briefs/{id}/versions", s.listVersions)
+	authed("POST /api/briefs/{id}/versions", s.createVersion)
+	authed("GET /api/briefs/{id}/diff", s.diff)
+	authed("POST /api/briefs/{id}/restore", s.restore)
+	authed("POST /api/briefs/{id}/conflicts/{cid}/apply", s.resolveConflict(true))
+	authed("POST /api/briefs/{id}/conflicts/{cid}/dismiss", s.resolveConflict(false))
+	authed("GET /api/search", s.search)
+
 	authed("GET /api/brand", s.getBrand)
 	authed("PUT /api/brand", s.putBrand)
 

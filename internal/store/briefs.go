@@ -34,9 +34,10 @@ type Patch struct {
 
 // SectionWrite is the answer to a section PUT.
 type SectionWrite struct {
-	Version int64  `json:"version"`
-	Text    string `json:"text"`
-	Merged  bool   `json:"merged"`
+	Version   int64            `json:"version"`
+	Text      string           `json:"text"`
+	Merged    bool             `json:"merged"`
+	Conflicts []brief.Conflict `json:"conflicts"`
 }
 
 // briefRow is a brief's row and the caller's standing on it.
@@ -168,6 +169,9 @@ func (s *Store) insertBrief(tx *sql.Tx, u brief.User, id, typ, title string, met
 			}
 		}
 	}
+	if err := markDirty(tx, id, now); err != nil {
+		return err
+	}
 	return logOutline(tx, id, u.ID, now)
 }
 
@@ -186,25 +190,6 @@ func uniqueKey(want, title string, used map[string]bool) string {
 	return key
 }
 
-// writeText stores a section's new text and appends its edit to the log in
-// the same transaction; it returns the new version.
-func writeText(tx *sql.Tx, briefID, key, oldText, newText string, oldVersion, authorID, now int64) (int64, error) {
-	v := oldVersion + 1
-	res, err := tx.Exec(`UPDATE sections SET text = ?, version = ? WHERE brief_id = ? AND key = ? AND version = ?`,
-		newText, v, briefID, key, oldVersion)
-	if err != nil {
-		return 0, err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return 0, brief.Errorf(brief.EConflict, "section %s changed meanwhile", key)
-	}
-	if _, err := tx.Exec(`INSERT INTO edits (brief_id, section_key, version, delta, author_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		briefID, key, v, revision.Delta(oldText, newText), authorID, now); err != nil {
-		return 0, err
-	}
-	return v, nil
-}
-
 // logOutline appends the brief's current outline to the outline log.
 func logOutline(tx *sql.Tx, briefID string, authorID, now int64) error {
 	slots, err := outline(tx, briefID)
@@ -215,7 +200,12 @@ func logOutline(tx *sql.Tx, briefID string, authorID, now int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(`INSERT INTO outlines (brief_id, outline, author_id, at) VALUES (?, ?, ?, ?)`, briefID, string(js), authorID, now)
+	rev, err := lastRevision(tx, briefID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(`INSERT INTO outlines (brief_id, outline, author_id, at, after_revision) VALUES (?, ?, ?, ?, ?)`,
+		briefID, string(js), authorID, now, rev)
 	return err
 }
 
@@ -266,7 +256,22 @@ func loadBrief(tx *sql.Tx, r briefRow) (brief.Brief, error) {
 		}
 		b.Sections = append(b.Sections, sec)
 	}
-	return b, rows.Err()
+	if err := rows.Err(); err != nil {
+		return b, err
+	}
+	rows.Close()
+	open, err := conflicts(tx, r.ID)
+	if err != nil {
+		return b, err
+	}
+	for _, c := range open {
+		for i := range b.Sections {
+			if b.Sections[i].Key == c.Section {
+				b.Sections[i].Conflicts = append(b.Sections[i].Conflicts, c)
+			}
+		}
+	}
+	return b, nil
 }
 
 // ListBriefs lists the briefs a user is a member of (admins: all), newest
@@ -297,18 +302,25 @@ func (s *Store) ListBriefs(ctx context.Context, u brief.User, archived bool) ([]
 
 // touch records a change to a brief: its updated time, and the workflow
 // transition the event causes (an approved brief that changes is a draft).
-func (s *Store) touch(tx *sql.Tx, r briefRow, e brief.Event) error {
+func (s *Store) touch(tx *sql.Tx, r briefRow, e brief.Event, ev *[]Event) error {
 	next, _, err := brief.Transition(r.Status, e)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(`UPDATE briefs SET updated_at = ?, status = ? WHERE id = ?`, ms(s.now()), next, r.ID)
-	return err
+	if next != r.Status || e == brief.EventMetadataChange {
+		*ev = append(*ev, Event{Name: EventBriefChanged, Brief: r.ID})
+	}
+	now := ms(s.now())
+	if _, err = tx.Exec(`UPDATE briefs SET updated_at = ?, status = ? WHERE id = ?`, now, next, r.ID); err != nil {
+		return err
+	}
+	return markDirty(tx, r.ID, now)
 }
 
 // PatchBrief changes title, metadata and outline in one transaction.
 func (s *Store) PatchBrief(ctx context.Context, u brief.User, id string, p Patch) (brief.Brief, error) {
 	var b brief.Brief
+	var ev []Event
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := access(tx, u, id, brief.ActEdit)
 		if err != nil {
@@ -335,8 +347,9 @@ func (s *Store) PatchBrief(ctx context.Context, u brief.User, id string, p Patch
 			if err := s.reorder(tx, u, id, p.Sections); err != nil {
 				return err
 			}
+			ev = append(ev, Event{Name: EventOutlineChanged, Brief: id})
 		}
-		if err := s.touch(tx, r, brief.EventMetadataChange); err != nil {
+		if err := s.touch(tx, r, brief.EventMetadataChange, &ev); err != nil {
 			return err
 		}
 		r, err = access(tx, u, id, brief.ActRead)
@@ -346,6 +359,9 @@ func (s *Store) PatchBrief(ctx context.Context, u brief.User, id string, p Patch
 		b, err = loadBrief(tx, r)
 		return err
 	})
+	if err == nil {
+		s.publish(ev...)
+	}
 	return b, err
 }
 
@@ -414,13 +430,17 @@ func (s *Store) reorder(tx *sql.Tx, u brief.User, id string, slots []brief.Secti
 
 // ArchiveBrief archives (soft-deletes) a brief.
 func (s *Store) ArchiveBrief(ctx context.Context, u brief.User, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := access(tx, u, id, brief.ActArchive); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`UPDATE briefs SET archived_at = ? WHERE id = ? AND archived_at IS NULL`, ms(s.now()), id)
 		return err
 	})
+	if err == nil {
+		s.publish(Event{Name: EventBriefArchived, Brief: id})
+	}
+	return err
 }
 
 // UnarchiveBrief brings an archived brief back (admins).
@@ -470,6 +490,7 @@ func (s *Store) DuplicateBrief(ctx context.Context, u brief.User, id string) (br
 // AddSection adds a section after the one keyed after ("" = at the end).
 func (s *Store) AddSection(ctx context.Context, u brief.User, id, title, after string) (brief.Section, error) {
 	var sec brief.Section
+	ev := []Event{{Name: EventOutlineChanged, Brief: id}}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := access(tx, u, id, brief.ActEdit)
 		if err != nil {
@@ -518,8 +539,11 @@ func (s *Store) AddSection(ctx context.Context, u brief.User, id, title, after s
 		if err := logOutline(tx, id, u.ID, ms(s.now())); err != nil {
 			return err
 		}
-		return s.touch(tx, r, brief.EventMetadataChange)
+		return s.touch(tx, r, brief.EventMetadataChange, &ev)
 	})
+	if err == nil {
+		s.publish(ev...)
+	}
 	return sec, err
 }
 
@@ -539,7 +563,8 @@ func renumber(tx *sql.Tx, id string) error {
 
 // RemoveSection removes a section; its text and history stay in the log.
 func (s *Store) RemoveSection(ctx context.Context, u brief.User, id, key string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	ev := []Event{{Name: EventOutlineChanged, Brief: id}}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := access(tx, u, id, brief.ActEdit)
 		if err != nil {
 			return err
@@ -557,18 +582,24 @@ func (s *Store) RemoveSection(ctx context.Context, u brief.User, id, key string)
 		if err := logOutline(tx, id, u.ID, ms(s.now())); err != nil {
 			return err
 		}
-		return s.touch(tx, r, brief.EventMetadataChange)
+		return s.touch(tx, r, brief.EventMetadataChange, &ev)
 	})
+	if err == nil {
+		s.publish(ev...)
+	}
+	return err
 }
 
-// PutSection replaces a section's text. baseVersion must be the section's
-// current version; a stale one is a conflict (merging arrives with the text
-// engine).
+// PutSection replaces a section's text. With a stale baseVersion the
+// user's change (base -> text) is merged onto the current text; hunks that
+// cannot apply are kept as unresolved merges and returned as conflicts.
+// Nothing is dropped, and every accepted PUT returns a higher version.
 func (s *Store) PutSection(ctx context.Context, u brief.User, id, key, text string, baseVersion int64) (SectionWrite, error) {
 	if err := brief.ValidateSectionText(text); err != nil {
 		return SectionWrite{}, err
 	}
 	var w SectionWrite
+	var ev []Event
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := access(tx, u, id, brief.ActEdit)
 		if err != nil {
@@ -583,20 +614,63 @@ func (s *Store) PutSection(ctx context.Context, u brief.User, id, key, text stri
 		if err != nil {
 			return err
 		}
-		if baseVersion != version {
-			if baseVersion < 0 || baseVersion > version {
-				return brief.Errorf(brief.EInvalid, "baseVersion %d does not exist (the section is at version %d)", baseVersion, version)
-			}
-			return brief.Errorf(brief.EConflict, "section %q is at version %d, not %d: reload and apply your change again", key, version, baseVersion)
+		if baseVersion < 0 || baseVersion > version {
+			return brief.Errorf(brief.EInvalid, "baseVersion %d does not exist (the section is at version %d)", baseVersion, version)
 		}
-		v, err := writeText(tx, id, key, cur, text, version, u.ID, ms(s.now()))
+		w, err = s.mergeWrite(tx, u, id, key, cur, version, text, baseVersion)
 		if err != nil {
 			return err
 		}
-		w = SectionWrite{Version: v, Text: text}
-		return s.touch(tx, r, brief.EventTextChange)
+		ev = append(ev, Event{Name: EventSectionChanged, Brief: id, Section: key, Version: w.Version})
+		return s.touch(tx, r, brief.EventTextChange, &ev)
 	})
+	if err == nil {
+		s.publish(ev...)
+	}
 	return w, err
+}
+
+// mergeWrite writes the user's text made on baseVersion onto the current
+// text (cur at version), merging when the base is stale.
+func (s *Store) mergeWrite(tx *sql.Tx, u brief.User, id, key, cur string, version int64, text string, baseVersion int64) (SectionWrite, error) {
+	base := cur
+	if baseVersion != version {
+		var err error
+		if base, err = textAt(tx, id, key, baseVersion); err != nil {
+			return SectionWrite{}, err
+		}
+	}
+	return s.mergeText(tx, u, id, key, cur, version, base, baseVersion, text, true)
+}
+
+// mergeText merges mine, made from base (the text at baseVersion, or a
+// text derived from it), onto cur (the section at version) and writes the
+// result: always when force (a PUT always makes a version), else only when
+// the text changes. Hunks that cannot apply are kept as unresolved merges.
+func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version int64, base string, baseVersion int64, mine string, force bool) (SectionWrite, error) {
+	merged, failed := mine, []revision.Hunk(nil)
+	if base != cur {
+		merged, failed = revision.Merge(base, mine, cur)
+	}
+	if err := brief.ValidateSectionText(merged); err != nil {
+		return SectionWrite{}, err
+	}
+	w := SectionWrite{Version: version, Text: merged, Merged: baseVersion != version, Conflicts: []brief.Conflict{}}
+	if merged != cur || force {
+		v, err := writeText(tx, id, key, cur, merged, version, u.ID, ms(s.now()))
+		if err != nil {
+			return SectionWrite{}, err
+		}
+		w.Version = v
+	}
+	for _, h := range failed {
+		c, err := s.keepConflict(tx, u, id, key, baseVersion, w.Version, h)
+		if err != nil {
+			return w, err
+		}
+		w.Conflicts = append(w.Conflicts, c)
+	}
+	return w, nil
 }
 
 // Members lists a brief's members.
@@ -662,12 +736,15 @@ func (s *Store) AddMember(ctx context.Context, u brief.User, id, email, role str
 		m = brief.Member{UserID: target.ID, Email: target.Email, Name: target.Name, Role: mr}
 		return nil
 	})
+	if err == nil {
+		s.publish(Event{Name: EventMembersChanged, Brief: id})
+	}
 	return m, err
 }
 
 // RemoveMember removes a user (by e-mail) from a brief.
 func (s *Store) RemoveMember(ctx context.Context, u brief.User, id, email string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := access(tx, u, id, brief.ActManageMembers); err != nil {
 			return err
 		}
@@ -686,6 +763,10 @@ func (s *Store) RemoveMember(ctx context.Context, u brief.User, id, email string
 		_, err = tx.Exec(`DELETE FROM members WHERE brief_id = ? AND user_id = ?`, id, uid)
 		return err
 	})
+	if err == nil {
+		s.publish(Event{Name: EventMembersChanged, Brief: id})
+	}
+	return err
 }
 
 // keepAnAuthor refuses a change that would leave the brief with no author.

@@ -32,6 +32,7 @@ var migrations embed.FS
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+	pub Publisher
 }
 
 // Option configures a Store.

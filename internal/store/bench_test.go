@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"briefstudio/internal/brief"
+)
+
+var benchWords = strings.Fields(`migration asylum integration policy council member states
+	Garcés-Mascareñas Jørgensen Çağlar Salamońska Łódź labour market refugees reception
+	directive regulation solidarity responsibility return border procedure evidence survey
+	stakeholders recommendations options reform scenario trade-offs dilemma 中文 😀`)
+
+// benchText is a deterministic text of about n bytes.
+func benchText(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		b.WriteString(benchWords[rng.Intn(len(benchWords))])
+		if rng.Intn(12) == 0 {
+			b.WriteString(".\n\n")
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// changeWords replaces about frac of the words of text.
+func changeWords(rng *rand.Rand, text string, frac float64) string {
+	words := strings.Split(text, " ")
+	for i := range words {
+		if rng.Float64() < frac {
+			words[i] = benchWords[rng.Intn(len(benchWords))] + "x"
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// BenchmarkStaleMerge: a PUT on a 60 KB section whose base is 10 versions
+// old (each a small edit by someone else): rebuild the base, merge, commit.
+func BenchmarkStaleMerge60KB(b *testing.B) {
+	s, err := Open(b.TempDir() + "/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	u, _ := s.CreateUser(ctx, brief.User{Email: "a@example.org", Name: "A", Role: brief.RoleAuthor})
+	br, _ := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "Bench"})
+	rng := rand.New(rand.NewSource(1))
+	text := benchText(rng, 60_000)
+	w, err := s.PutSection(ctx, u, br.ID, "introduction", text, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		base, baseText := w.Version, w.Text
+		cur := baseText
+		for j := 0; j < 10; j++ {
+			at := rng.Intn(len(cur) / 2)
+			for !strings.HasPrefix(cur[at:], " ") {
+				at++
+			}
+			cur = cur[:at] + " inserted" + cur[at:]
+			if w, err = s.PutSection(ctx, u, br.ID, "introduction", cur, w.Version); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mine := baseText[:len(baseText)-40] + " and a stale ending."
+		b.StartTimer()
+		if w, err = s.PutSection(ctx, u, br.ID, "introduction", mine, base); err != nil || !w.Merged {
+			b.Fatal(err, w.Merged)
+		}
+	}
+}
+
+// searchCorpus makes 1,000 briefs of six ~3 KB sections as a member, in
+// a vocabulary of 20,000 words drawn with a Zipf law (as in real prose,
+// most words are rare), plus the benchmark words sprinkled in.
+func searchCorpus(b *testing.B) (*Store, brief.User) {
+	s, err := Open(b.TempDir() + "/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	u, _ := s.CreateUser(ctx, brief.User{Email: "a@example.org", Name: "A", Role: brief.RoleAuthor})
+	rng := rand.New(rand.NewSource(2))
+	zipf := rand.NewZipf(rng, 1.1, 2, 19_999)
+	word := func() string {
+		if rng.Intn(50) == 0 {
+			return benchWords[rng.Intn(len(benchWords))]
+		}
+		return fmt.Sprintf("w%dx", zipf.Uint64())
+	}
+	for i := 0; i < 1000; i++ {
+		secs := []brief.Section{}
+		for j := 0; j < 6; j++ {
+			var t strings.Builder
+			for t.Len() < 3000 {
+				t.WriteString(word())
+				t.WriteByte(' ')
+			}
+			secs = append(secs, brief.Section{Title: fmt.Sprintf("Section %d", j), Text: t.String()})
+		}
+		if _, err := s.CreateBrief(ctx, u, NewBrief{Type: "policy-options-brief", Title: fmt.Sprintf("Brief %d on %s", i, word()), Sections: secs}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := s.IndexPending(ctx, false); err != nil {
+		b.Fatal(err)
+	}
+	return s, u
+}
+
+// BenchmarkSearch1000Briefs: searches over 1,000 briefs: a rare word, two
+// words that occur together in a few hundred sections, and a word so
+// common that nearly every section matches (the worst case: every match is
+// ranked).
+func BenchmarkSearch1000Briefs(b *testing.B) {
+	s, u := searchCorpus(b)
+	ctx := context.Background()
+	for _, q := range []struct{ name, q string }{{"Rare", "w9000x"}, {"TwoWords", "jorgensen lodz"}, {"Common", "w2x"}} {
+		b.Run(q.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				hits, err := s.Search(ctx, u, q.q, 20)
+				if err != nil || len(hits) == 0 {
+					b.Fatal(err, len(hits))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"briefstudio/internal/brief"
+	"briefstudio/internal/revision"
+)
+
+// ClientEdit is an edit a live client made on the section text at Base.
+type ClientEdit struct {
+	ClientID string
+	Section  string
+	N        int64  // the client's sequence number for this section, from 1
+	Base     int64  // the version its shadow was at
+	Delta    string // from the text at Base to the client's text
+}
+
+// ClientResult is what became of a client's edit or rejoin.
+type ClientResult struct {
+	Version   int64            // the section's version afterwards
+	Text      string           // the section's text at Version
+	Mine      string           // the client's text, as the edit made it
+	Acked     int64            // the highest sequence number applied from this client
+	Changed   bool             // a new version was written
+	Duplicate bool             // the edit had been applied before: nothing written
+	Conflicts []brief.Conflict // hunks kept as unresolved merges
+}
+
+type syncRow struct {
+	n, base int64
+	delta   string
+	found   bool
+}
+
+func loadSyncRow(tx *sql.Tx, u brief.User, clientID, id, key string) (syncRow, error) {
+	var r syncRow
+	err := tx.QueryRow(`SELECT n, base, delta FROM sync_clients WHERE user_id = ? AND client_id = ? AND brief_id = ? AND section_key = ?`,
+		u.ID, clientID, id, key).Scan(&r.n, &r.base, &r.delta)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, nil
+	}
+	r.found = err == nil
+	return r, err
+}
+
+func saveSyncRow(tx *sql.Tx, u brief.User, clientID, id, key string, n, base int64, delta string, version, now int64) error {
+	_, err := tx.Exec(`INSERT INTO sync_clients (user_id, client_id, brief_id, section_key, n, base, delta, version, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(user_id, client_id, brief_id, section_key) DO UPDATE SET
+		n = excluded.n, base = excluded.base, delta = excluded.delta, version = excluded.version, at = excluded.at`,
+		u.ID, clientID, id, key, n, base, delta, version, now)
+	return err
+}
+
+// sectionNow reads a live section's text and version.
+func sectionNow(tx *sql.Tx, id, key string) (string, int64, error) {
+	var cur string
+	var version int64
+	err := tx.QueryRow(`SELECT text, version FROM sections WHERE brief_id = ? AND key = ? AND removed_at IS NULL`, id, key).Scan(&cur, &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, brief.Errorf(brief.ENotFound, "section %q not found", key)
+	}
+	return cur, version, err
+}
+
+// ApplyClientEdit applies a live client's edit: the client's text is
+// rebuilt from the text at e.Base (baseText when the caller has it cached,
+// else from the log) and merged onto the current text, committed, and the
+// client's sequence number recorded in the same transaction, so the same
+// edit is never applied twice. A delta that does not apply is invalid.
+func (s *Store) ApplyClientEdit(ctx context.Context, u brief.User, id string, e ClientEdit, baseText *string) (ClientResult, error) {
+	var res ClientResult
+	var ev []Event
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := access(tx, u, id, brief.ActEdit)
+		if err != nil {
+			return err
+		}
+		cur, version, err := sectionNow(tx, id, e.Section)
+		if err != nil {
+			return err
+		}
+		if e.Base < 0 || e.Base > version {
+			return brief.Errorf(brief.EInvalid, "section %q has no version %d", e.Section, e.Base)
+		}
+		base := ""
+		if baseText != nil {
+			base = *baseText
+		} else if base, err = textAt(tx, id, e.Section, e.Base); err != nil {
+			return err
+		}
+		mine, err := revision.ApplyDelta(base, e.Delta)
+		if err != nil {
+			return brief.Errorf(brief.EInvalid, "the edit does not apply to version %d of %q: %s", e.Base, e.Section, brief.ErrorMessage(err))
+		}
+		row, err := loadSyncRow(tx, u, e.ClientID, id, e.Section)
+		if err != nil {
+			return err
+		}
+		res = ClientResult{Version: version, Text: cur, Mine: mine, Acked: row.n, Conflicts: []brief.Conflict{}}
+		if e.N <= row.n {
+			res.Duplicate = true
+			return nil
+		}
+		if err := brief.ValidateSectionText(mine); err != nil {
+			return err
+		}
+		w, err := s.mergeText(tx, u, id, e.Section, cur, version, base, e.Base, mine, false)
+		if err != nil {
+			return err
+		}
+		res.Version, res.Text, res.Conflicts, res.Acked = w.Version, w.Text, w.Conflicts, e.N
+		if err := saveSyncRow(tx, u, e.ClientID, id, e.Section, e.N, e.Base, e.Delta, w.Version, ms(s.now())); err != nil {
+			return err
+		}
+		if w.Version != version {
+			res.Changed = true
+			ev = append(ev, Event{Name: EventSectionChanged, Brief: id, Section: e.Section, Version: w.Version})
+			return s.touch(tx, r, brief.EventTextChange, &ev)
+		}
+		return nil
+	})
+	if err == nil {
+		s.publish(ev...)
+	}
+	return res, err
+}
+
+// RejoinSection merges what a returning client had not had acknowledged:
+// its text, as delta from the text at base, where acked is the highest
+// sequence number it saw acknowledged. If its last edit was applied after
+// all (the acknowledgement was lost), the merge starts from that edit's
+// result, so nothing is applied twice. A client with nothing pending
+// (an empty or all-equal delta) needs only read access.
+func (s *Store) RejoinSection(ctx context.Context, u brief.User, id, clientID, key string, base, acked int64, delta string) (ClientResult, error) {
+	var res ClientResult
+	var ev []Event
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := access(tx, u, id, brief.ActRead)
+		if err != nil {
+			return err
+		}
+		cur, version, err := sectionNow(tx, id, key)
+		if err != nil {
+			return err
+		}
+		if base < 0 || base > version {
+			return brief.Errorf(brief.EInvalid, "section %q has no version %d", key, base)
+		}
+		baseText, err := textAt(tx, id, key, base)
+		if err != nil {
+			return err
+		}
+		mine, err := revision.ApplyDelta(baseText, delta)
+		if err != nil {
+			return brief.Errorf(brief.EInvalid, "the pending edit does not apply to version %d of %q: %s", base, key, brief.ErrorMessage(err))
+		}
+		row, err := loadSyncRow(tx, u, clientID, id, key)
+		if err != nil {
+			return err
+		}
+		res = ClientResult{Version: version, Text: cur, Mine: mine, Acked: max(row.n, acked), Conflicts: []brief.Conflict{}}
+		from := baseText
+		if row.found && row.n > acked && row.base == base {
+			// Its last edit reached us; only what came after it is new.
+			if from, err = revision.ApplyDelta(baseText, row.delta); err != nil {
+				return err
+			}
+		}
+		if mine == from {
+			return nil
+		}
+		if err := brief.Authorize(u.Actor(r.Member), brief.ActEdit); err != nil {
+			return err
+		}
+		if err := brief.ValidateSectionText(mine); err != nil {
+			return err
+		}
+		w, err := s.mergeText(tx, u, id, key, cur, version, from, base, mine, false)
+		if err != nil {
+			return err
+		}
+		res.Version, res.Text, res.Conflicts = w.Version, w.Text, w.Conflicts
+		if w.Version != version {
+			res.Changed = true
+			ev = append(ev, Event{Name: EventSectionChanged, Brief: id, Section: key, Version: w.Version})
+			return s.touch(tx, r, brief.EventTextChange, &ev)
+		}
+		return nil
+	})
+	if err == nil {
+		s.publish(ev...)
+	}
+	return res, err
+}
+
+// KeepClientText keeps a client's whole text as an unresolved merge (when
+// its edit could not be applied at all), so nothing it wrote is lost.
+func (s *Store) KeepClientText(ctx context.Context, u brief.User, id, key string, text string) (brief.Conflict, error) {
+	var c brief.Conflict
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := access(tx, u, id, brief.ActRead); err != nil {
+			return err
+		}
+		if err := brief.ValidateSectionText(text); err != nil {
+			return err
+		}
+		_, version, err := sectionNow(tx, id, key)
+		if err != nil {
+			return err
+		}
+		c, err = s.keepConflict(tx, u, id, key, version, version, revision.Hunk{Mine: text})
+		return err
+	})
+	return c, err
+}
+
+// LiveSection is a section as a live room holds it.
+type LiveSection struct {
+	Key     string `json:"key"`
+	Title   string `json:"title"`
+	Text    string `json:"text"`
+	Version int64  `json:"version"`
+}
+
+// LiveState reads a brief's live sections, title and status for a room
+// (no permission check: the room checks its clients).
+func (s *Store) LiveState(ctx context.Context, id string) (title string, status brief.Status, secs []LiveSection, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var archived bool
+		err := tx.QueryRow(`SELECT title, status, archived_at IS NOT NULL FROM briefs WHERE id = ?`, id).Scan(&title, &status, &archived)
+		if errors.Is(err, sql.ErrNoRows) || archived {
+			return brief.Errorf(brief.ENotFound, "brief not found")
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(`SELECT key, title, text, version FROM sections WHERE brief_id = ? AND removed_at IS NULL ORDER BY position, key`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l LiveSection
+			if err := rows.Scan(&l.Key, &l.Title, &l.Text, &l.Version); err != nil {
+				return err
+			}
+			secs = append(secs, l)
+		}
+		return rows.Err()
+	})
+	return title, status, secs, err
+}
+
+// TextAt returns a section's text at a version (no permission check).
+func (s *Store) TextAt(ctx context.Context, id, key string, version int64) (string, error) {
+	var text string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		text, err = textAt(tx, id, key, version)
+		return err
+	})
+	return text, err
+}

@@ -54,6 +54,8 @@ test: deps lint test-go test-ui e2e smoke
 
 test-go: deps
 	$(GO) test -race -count=1 ./...
+	@# The randomized convergence suite, 200 seeds, without -race (a few run above).
+	$(GO) test -count=1 -run '^TestConvergence$$' ./internal/sync/
 
 test-ui: deps
 	cd frontend && npm test
@@ -64,9 +66,11 @@ e2e: server
 smoke: desktop
 	bash scripts/desktop-smoke.sh $(DESKTOP)
 
-## bench: Go benchmarks
+## bench: Go benchmarks, and the convergence suite with SYNC_SEEDS (default 2000) seeds
+SYNC_SEEDS ?= 2000
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	SYNC_SEEDS=$(SYNC_SEEDS) $(GO) test -count=1 -timeout 60m -run '^TestConvergence$$' ./internal/sync/
 
 ## fuzz: run every Go fuzz target for FUZZTIME each (the seed corpora run in make test)
 FUZZTIME ?= 30s

@@ -13,6 +13,7 @@ import (
 	"briefstudio/internal/auth"
 	"briefstudio/internal/server"
 	"briefstudio/internal/store"
+	livesync "briefstudio/internal/sync"
 )
 
 // core is what every command opens: the store and the services over one
@@ -21,6 +22,7 @@ type core struct {
 	dir   string
 	store *store.Store
 	auth  *auth.Service
+	live  *livesync.Hub
 	stop  context.CancelFunc // ends background work
 }
 
@@ -32,11 +34,17 @@ func openCore(dataDir string) (*core, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	go st.RunIndexer(ctx, 2*time.Second, func(format string, args ...any) { slog.Error(fmt.Sprintf(format, args...)) })
-	return &core{dir: dataDir, store: st, auth: auth.New(st), stop: stop}, nil
+	a := auth.New(st)
+	hub := livesync.NewHub(st, a, slog.Default())
+	st.SetPublisher(hub)
+	return &core{dir: dataDir, store: st, auth: a, live: hub, stop: stop}, nil
 }
 
-// Close stops background work and closes the database.
+// Close ends live connections and background work and closes the database.
 func (c *core) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	c.live.Close(ctx)
 	c.stop()
 	return c.store.Close()
 }
@@ -47,6 +55,7 @@ func (c *core) Server(o server.Options) *server.Server {
 		o.UI = frontend.Dist()
 	}
 	o.Version = version
+	o.Live = c.live
 	return server.New(c.store, c.auth, o)
 }
 

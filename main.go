@@ -200,6 +200,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	c.live.Close(shut) // websockets are hijacked: Shutdown does not see them
 	return srv.Shutdown(shut)
 }
 

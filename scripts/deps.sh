@@ -30,11 +30,14 @@ fi
 command -v go >/dev/null || { echo "deps: Go is not on PATH (need Go 1.26)" >&2; exit 1; }
 command -v npm >/dev/null || { echo "deps: npm is not on PATH (need Node 20, npm 11)" >&2; exit 1; }
 
-# npm ci only when the lock file changed since the last install.
-stamp=frontend/node_modules/.package-lock.json
-if [[ ! -f $stamp || frontend/package-lock.json -nt $stamp ]]; then
-	echo "deps: npm ci"
-	(cd frontend && npm ci --no-audit --no-fund --loglevel=error)
-	touch "$stamp"
-fi
+# npm ci only when a lock file changed since the last install.
+for dir in frontend test/protocol-node; do
+	[[ -f $dir/package-lock.json ]] || continue
+	stamp=$dir/node_modules/.package-lock.json
+	if [[ ! -f $stamp || $dir/package-lock.json -nt $stamp ]]; then
+		echo "deps: npm ci in $dir"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+		touch "$stamp"
+	fi
+done
 go mod download

@@ -197,11 +197,17 @@ func tokenIndex(r rune) int {
 // go-diff's DiffLinesToRunes does with lines. ok is false when there are
 // more distinct tokens than code points.
 func tokensToRunes(a, b string) (ra, rb []rune, tokens [][]rune, ok bool) {
+	return tokensToRunesBy(a, b, tokenLen)
+}
+
+// tokensToRunesBy is tokensToRunes with tokens cut by next, which returns
+// the length in bytes of the token its (non-empty) argument starts with.
+func tokensToRunesBy(a, b string, next func(string) int) (ra, rb []rune, tokens [][]rune, ok bool) {
 	codes := make(map[string]rune)
 	encode := func(s string) []rune {
 		out := make([]rune, 0, len(s)/3+1)
 		for i := 0; i < len(s) && ok; {
-			n := tokenLen(s[i:])
+			n := next(s[i:])
 			tok := s[i : i+n]
 			i += n
 			c, seen := codes[tok]

@@ -94,27 +94,34 @@ func checkMerge(t *testing.T, base, mine, current string) (string, []Hunk) {
 		return merged, failed
 	}
 
-	// The patches that applied are in the result; those that did not are
-	// the hunks, with the user's text.
-	patches := makePatches([]rune(base), []rune(mine))
-	out, applied := applyPatches(patches, []rune(current))
-	if string(out) != merged {
-		t.Fatalf("Merge differs from applying its patches: %q vs %q", merged, out)
+	// Every insertion of current is in the result (current wins a
+	// conflict); every insertion of mine is in the result or in a hunk.
+	for _, e := range mergeEdits([]rune(base), []rune(current), 1) {
+		if len(e.text) > 0 && !strings.Contains(merged, string(e.text)) {
+			t.Fatalf("Merge(%q, %q, %q) = %q lost current's insertion %q", base, mine, current, merged, string(e.text))
+		}
 	}
-	var notApplied int
-	for i, ok := range applied {
-		if !ok {
-			notApplied++
+	for _, e := range mergeEdits([]rune(base), []rune(mine), 0) {
+		if len(e.text) == 0 || strings.Contains(merged, string(e.text)) {
 			continue
 		}
-		for _, d := range patches[i].diffs {
-			if d.op == opInsert && !strings.Contains(merged, string(d.text)) {
-				t.Fatalf("Merge(%q, %q, %q) = %q: applied patch %d lost its insertion %q", base, mine, current, merged, i, string(d.text))
-			}
+		kept := false
+		for _, h := range failed {
+			kept = kept || strings.Contains(h.Mine, string(e.text))
+		}
+		if !kept {
+			t.Fatalf("Merge(%q, %q, %q) = %q, %+v lost mine's insertion %q", base, mine, current, merged, failed, string(e.text))
 		}
 	}
-	if notApplied != len(failed) {
-		t.Fatalf("%d patches did not apply but %d hunks came back", notApplied, len(failed))
+	// Rebase keeps every insertion of the local side.
+	rebased := Rebase(base, mine, current)
+	if !utf8.ValidString(rebased) {
+		t.Fatalf("Rebase(%q, %q, %q): invalid UTF-8 %q", base, mine, current, rebased)
+	}
+	for _, e := range mergeEdits([]rune(base), []rune(mine), 0) {
+		if len(e.text) > 0 && !strings.Contains(rebased, string(e.text)) {
+			t.Fatalf("Rebase(%q, %q, %q) = %q lost the local insertion %q", base, mine, current, rebased, string(e.text))
+		}
 	}
 	return merged, failed
 }

@@ -1,34 +1,35 @@
 package revision
 
-import "slices"
+import (
+	"slices"
+	"sort"
+	"unicode"
+)
 
 // Hunk is a change of a stale edit that could not be merged: the caller
 // keeps it (as an unresolved merge) so that nothing the user wrote is lost.
 type Hunk struct {
-	// Start and End are code points in the merged text (the current text
-	// plus the hunks that did apply; when none did, the current text
-	// itself): merged[Start:End] is the best guess of what now stands where
-	// the user's Base was, empty when that text is gone.
+	// Start and End are code points in the merged text: merged[Start:End]
+	// is what now stands where the user's Base was (the other side's
+	// version of that region).
 	Start int `json:"start"`
 	End   int `json:"end"`
-	// Base is the text of the base version that the user changed (empty
-	// for an insertion).
+	// Base is the text of the base version that both sides changed.
 	Base string `json:"base"`
-	// Mine is the user's text for it (empty for a deletion).
+	// Mine is the user's version of it.
 	Mine string `json:"mine"`
 }
 
 // Merge merges a stale edit: mine was made from base, and the text has
-// since become current. The patches from base to mine (MakePatches) are
-// applied onto current (ApplyPatches); a patch that cannot apply is returned
-// in failed, with the user's text, in the order of the text, and is not in
-// merged. If base == current, merged is mine exactly; if mine == base, it is
-// current. Edits of mine and of current at different places both survive
-// (tests: every pair of disjoint edits at least 2*patchMargin apart in
-// 20,000 random merges; where repeated text leaves an edit's place open,
-// as with an "a" inserted into "aaaa", the result is one of the readings).
-// Offsets count code points; invalid UTF-8 is read as one U+FFFD per bad
-// byte, and merged is always valid UTF-8.
+// since become current. It is an exact three-way merge: both changes are
+// diffed against base and combined by their base positions, so nothing is
+// matched fuzzily and no text can be corrupted. Changes to different places
+// both survive; two insertions at the same place both survive (current's
+// first). Where both sides changed the same base text differently, the
+// current version stays in merged and the user's version is returned in
+// failed, in text order. If base == current, merged is mine; if mine ==
+// base, merged is current. Offsets count code points; invalid UTF-8 is read
+// as one U+FFFD per bad byte.
 func Merge(base, mine, current string) (merged string, failed []Hunk) {
 	base, mine, current = sanitize(base), sanitize(mine), sanitize(current)
 	switch {
@@ -37,38 +38,398 @@ func Merge(base, mine, current string) (merged string, failed []Hunk) {
 	case mine == base:
 		return current, nil
 	}
-	b := []rune(base)
-	patches := makePatches(b, []rune(mine))
-	out, applied := applyPatches(patches, []rune(current))
-	merged = string(out)
-	if !slices.Contains(applied, false) {
-		return merged, nil
-	}
+	out, failed := merge3([]rune(base), []rune(mine), []rune(current), false)
+	return string(out), failed
+}
 
-	// Where did each failed hunk's base text go? Follow it from base to
-	// current (taking in what replaced it: start sticks left, end right),
-	// then from current to merged (keeping out what the applied hunks
-	// added next to it: start sticks right, end left).
-	toCurrent := Diff(base, current)
-	toMerged := Diff(current, merged)
-	for i, p := range patches {
-		if applied[i] {
+// Rebase carries local changes (made from base) onto remote (base as
+// changed by others), for a client whose shadow moved under unsent typing.
+// Like Merge, but where both changed the same text, the local version wins:
+// it is what the user sees and is about to send.
+func Rebase(base, local, remote string) string {
+	base, local, remote = sanitize(base), sanitize(local), sanitize(remote)
+	switch {
+	case base == remote, local == remote:
+		return local
+	case local == base:
+		return remote
+	}
+	out, _ := merge3([]rune(base), []rune(local), []rune(remote), true)
+	return string(out)
+}
+
+// edit replaces base[start:end] with text; side 0 is mine, 1 the other.
+type medit struct {
+	start, end int
+	text       []rune
+	side       int
+	fine       bool // inside one word (a typo fixed), not whole words
+}
+
+// edits lists the changes of diffs (from base) by base position.
+func edits(diffs []rop, side int) []medit {
+	var out []medit
+	pos := 0
+	var cur *medit
+	for _, d := range diffs {
+		switch d.op {
+		case opEqual:
+			if cur != nil {
+				out = append(out, *cur)
+				cur = nil
+			}
+			pos += len(d.text)
+		case opDelete:
+			if cur == nil {
+				cur = &medit{start: pos, end: pos, side: side}
+			}
+			pos += len(d.text)
+			cur.end = pos
+		case opInsert:
+			if cur == nil {
+				cur = &medit{start: pos, end: pos, side: side}
+			}
+			cur.text = append(cur.text, d.text...)
+		}
+	}
+	if cur != nil {
+		out = append(out, *cur)
+	}
+	return out
+}
+
+// merge3 combines the changes base->a and base->b. Edits are grouped into
+// clusters of overlapping base ranges. A cluster changed by one side takes
+// that side's version; word-aligned edits of both combine (anchored:
+// deletions unite, every inserted text survives); where one side changed
+// letters inside a word that the other also changed, deleted or rewrote,
+// b's version stays (a's with preferA) and a's comes back as a failed hunk.
+func merge3(base, a, b []rune, preferA bool) ([]rune, []Hunk) {
+	all := append(mergeEdits(base, a, 0), mergeEdits(base, b, 1)...)
+	// By start; at one start, insertions (which go before a range that
+	// starts there) first, the other side's before mine.
+	sort.SliceStable(all, func(i, j int) bool {
+		x, y := all[i], all[j]
+		if x.start != y.start {
+			return x.start < y.start
+		}
+		xi, yi := x.start == x.end, y.start == y.end
+		if xi != yi {
+			return xi
+		}
+		return x.side > y.side
+	})
+	out := make([]rune, 0, max(len(b), len(a)))
+	var failed []Hunk
+	pos := 0
+	for i := 0; i < len(all); {
+		// A cluster: edits whose base ranges overlap (an insertion overlaps
+		// a range only strictly inside it), or insertions at one point.
+		cs, ce := all[i].start, all[i].end
+		j := i + 1
+		for ; j < len(all); j++ {
+			e := all[j]
+			insertion := e.start == e.end
+			switch {
+			case cs == ce && insertion && e.start == cs: // insertions at one point
+			case cs < ce && !insertion && e.start < ce:
+			case cs < ce && insertion && cs < e.start && e.start < ce:
+			default:
+				goto done
+			}
+			ce = max(ce, e.end)
+		}
+	done:
+		cluster := all[i:j]
+		i = j
+		out = append(out, base[pos:cs]...)
+		pos = ce
+		var sides [2][]medit
+		for _, e := range cluster {
+			sides[e.side] = append(sides[e.side], e)
+		}
+		region := base[cs:ce]
+		switch {
+		case len(sides[0]) == 0:
+			out = append(out, apply(region, cs, sides[1])...)
+		case len(sides[1]) == 0:
+			out = append(out, apply(region, cs, sides[0])...)
+		case slices.Equal(apply(region, cs, sides[0]), apply(region, cs, sides[1])):
+			out = append(out, apply(region, cs, sides[1])...) // the same change twice
+		case !clash(sides[0], sides[1]):
+			out = append(out, anchored(region, cs, cluster)...)
+		default:
+			// One changed letters of words the other also changed,
+			// deleted or rewrote: a conflict.
+			mineR, theirsR := apply(region, cs, sides[0]), apply(region, cs, sides[1])
+			keep, lose := theirsR, mineR
+			if preferA {
+				keep, lose = mineR, theirsR
+			}
+			start := len(out)
+			out = append(out, keep...)
+			if !preferA {
+				failed = append(failed, Hunk{Start: start, End: len(out), Base: string(region), Mine: string(lose)})
+			}
+		}
+	}
+	out = append(out, base[pos:]...)
+	return out, failed
+}
+
+// mergeEdits lists the changes from base to x for merging, aligned by
+// words: both texts are cut into words, each with the white space after
+// it, and the words alone are diffed (white space would match white space
+// anywhere and pull the alignment apart). So every edit starts and ends
+// between words: a character diff would let an insertion before "c4k10"
+// start inside it (after the common prefix "c4k1"), where the other side's
+// edit of that word would cut it apart. A kept word whose following white
+// space changed gives a small edit of that white space. Words replaced by
+// words that keep a common part (a run of three letters) are modified: a
+// fine edit, refined by a character diff when it is one word for one, so
+// two people changing different letters of one long word do not collide.
+// Other replacements are words deleted and others written in their place.
+// No cleanup: a merge wants the smallest edits.
+func mergeEdits(base, x []rune, side int) []medit {
+	bt, xt := splitWords(base), splitWords(x)
+	codes := map[string]rune{}
+	encode := func(ts []wordToken) ([]rune, bool) {
+		out := make([]rune, len(ts))
+		for i, t := range ts {
+			c, ok := codes[string(t.word)]
+			if !ok {
+				if len(codes) >= tokenLimit {
+					return nil, false
+				}
+				c = tokenCode(len(codes))
+				codes[string(t.word)] = c
+			}
+			out[i] = c
+		}
+		return out, true
+	}
+	cb, ok1 := encode(bt)
+	cx, ok2 := encode(xt)
+	if !ok1 || !ok2 {
+		es := edits(diffRunes(base, x), side)
+		for i := range es {
+			es[i].fine = true
+		}
+		return es
+	}
+	var out []medit
+	add := func(e medit) {
+		// Contiguous word-level edits are one edit.
+		if n := len(out); n > 0 && out[n-1].end == e.start {
+			out[n-1].end = e.end
+			out[n-1].text = append(out[n-1].text, e.text...)
+			return
+		}
+		out = append(out, e)
+	}
+	pos, bi, xi := 0, 0, 0
+	for _, d := range diffRunes(cb, cx) {
+		switch d.op {
+		case opEqual:
+			for range d.text {
+				b, t := bt[bi], xt[xi]
+				pos += len(b.word)
+				if !slices.Equal(b.space, t.space) {
+					add(medit{start: pos, end: pos + len(b.space), text: slices.Clone(t.space), side: side})
+				}
+				pos += len(b.space)
+				bi, xi = bi+1, xi+1
+			}
+		case opDelete:
+			var del []rune
+			for range d.text {
+				del = append(append(del, bt[bi].word...), bt[bi].space...)
+				bi++
+			}
+			add(medit{start: pos, end: pos + len(del), side: side})
+			pos += len(del)
+		case opInsert:
+			var ins []rune
+			for range d.text {
+				ins = append(append(ins, xt[xi].word...), xt[xi].space...)
+				xi++
+			}
+			add(medit{start: pos, end: pos, text: ins, side: side})
+		}
+	}
+	return refine(out, base, side)
+}
+
+// refine turns word-level replacements that modify words (they keep a
+// common run of three letters) into fine edits: letter by letter when one
+// word replaces one word, else one edit marked fine.
+func refine(es []medit, base []rune, side int) []medit {
+	var out []medit
+	for _, e := range es {
+		del := base[e.start:e.end]
+		fine := diffRunes(del, e.text)
+		if e.start == e.end || len(e.text) == 0 || !sharesWord(fine) {
+			out = append(out, e)
 			continue
 		}
-		lo, hi := 0, len(p.diffs)
-		for lo < hi && p.diffs[lo].op == opEqual {
-			lo++
+		if countWords(del) == 1 && countWords(e.text) == 1 {
+			for _, f := range edits(fine, side) {
+				f.start, f.end, f.fine = f.start+e.start, f.end+e.start, true
+				out = append(out, f)
+			}
+			continue
 		}
-		for hi > lo && p.diffs[hi-1].op == opEqual {
-			hi--
-		}
-		middle := p.diffs[lo:hi]
-		baseText := text1(middle)
-		start := MapPosition(toCurrent, p.baseStart, false)
-		end := max(start, MapPosition(toCurrent, p.baseStart+len(baseText), true))
-		start2 := MapPosition(toMerged, start, true)
-		end2 := max(start2, MapPosition(toMerged, end, false))
-		failed = append(failed, Hunk{Start: start2, End: end2, Base: string(baseText), Mine: string(text2(middle))})
+		e.fine = true
+		out = append(out, e)
 	}
-	return merged, failed
+	return out
+}
+
+func countWords(s []rune) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := !unicode.IsSpace(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// wordToken is a word and the white space after it; a text that starts
+// with white space starts with a token whose word is empty.
+type wordToken struct{ word, space []rune }
+
+func splitWords(s []rune) []wordToken {
+	var out []wordToken
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && !unicode.IsSpace(s[j]) {
+			j++
+		}
+		k := j
+		for k < len(s) && unicode.IsSpace(s[k]) {
+			k++
+		}
+		out = append(out, wordToken{word: s[i:j], space: s[j:k]})
+		i = k
+	}
+	return out
+}
+
+// clash: the two sides' overlapping edits cannot both be kept word by
+// word: one side changed letters inside words (fine edits) of which the
+// other deleted or rewrote some.
+func clash(a, b []medit) bool {
+	return hasFine(a) && hasRange(b) || hasFine(b) && hasRange(a)
+}
+
+// sharesWord: a diff keeps a run of at least three letters or digits (an
+// ideograph counts as two), so its change modifies words rather than
+// replacing them.
+func sharesWord(diffs []rop) bool {
+	for _, d := range diffs {
+		if d.op != opEqual {
+			continue
+		}
+		run := 0
+		for _, r := range d.text {
+			if isIdeograph(r) {
+				run++ // an ideograph weighs as two letters
+			}
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				if run++; run >= 3 {
+					return true
+				}
+			} else {
+				run = 0
+			}
+		}
+	}
+	return false
+}
+
+func hasFine(es []medit) bool {
+	for _, e := range es {
+		if e.fine {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRange: some edit deletes or rewrites text.
+func hasRange(es []medit) bool {
+	for _, e := range es {
+		if e.start != e.end {
+			return true
+		}
+	}
+	return false
+}
+
+// anchored merges a cluster of word-aligned edits: every code point
+// either side deleted goes, and every inserted text stays, anchored where
+// its edit starts: insertions before rewrites at one point, current's
+// before mine. So an insertion survives a deletion or rewrite around it
+// (as in Google Docs), two deletions delete their union, and two rewrites
+// of the same words keep both new texts.
+func anchored(region []rune, offset int, cluster []medit) []rune {
+	gone := make([]bool, len(region)+1)
+	var texts []medit
+	for _, e := range cluster {
+		for i := e.start; i < e.end; i++ {
+			gone[i-offset] = true
+		}
+		if len(e.text) == 0 {
+			continue
+		}
+		if e.start == e.end && unicode.IsSpace(e.text[len(e.text)-1]) {
+			// Words (with their space) inserted inside text the other side
+			// deleted or rewrote go before its new text, not glued after it.
+			for _, r := range cluster {
+				if r.side != e.side && r.start < e.start && e.start < r.end {
+					e.start, e.end = r.start, r.start
+					break
+				}
+			}
+		}
+		texts = append(texts, e)
+	}
+	sort.SliceStable(texts, func(i, j int) bool {
+		x, y := texts[i], texts[j]
+		if x.start != y.start {
+			return x.start < y.start
+		}
+		xi, yi := x.start == x.end, y.start == y.end
+		if xi != yi {
+			return xi
+		}
+		return x.side > y.side
+	})
+	out := make([]rune, 0, len(region))
+	k := 0
+	for p := 0; p <= len(region); p++ {
+		for ; k < len(texts) && texts[k].start-offset == p; k++ {
+			out = append(out, texts[k].text...)
+		}
+		if p < len(region) && !gone[p] {
+			out = append(out, region[p])
+		}
+	}
+	return out
+}
+
+// apply applies one side's edits (in base order, positions from offset) to
+// region.
+func apply(region []rune, offset int, es []medit) []rune {
+	out := make([]rune, 0, len(region))
+	at := 0
+	for _, e := range es {
+		out = append(out, region[at:e.start-offset]...)
+		out = append(out, e.text...)
+		at = e.end - offset
+	}
+	return append(out, region[at:]...)
 }

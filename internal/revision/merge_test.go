@@ -30,7 +30,10 @@ func TestMerge(t *testing.T) {
 			"Keep this. Delete me, Jørgensen. (New 😀) Keep that.", "Keep this. (New 😀) Keep that."},
 		{"InsertBeforeDeletion", "Keep this. Delete me, Jørgensen. Keep that.", "Keep this. Keep that.",
 			"Keep this. (New 😀) Delete me, Jørgensen. Keep that.", "Keep this. (New 😀) Keep that."},
-		{"FromEmpty", "", "mine 😀", "current", "mine 😀current"},
+		{"FromEmpty", "", "mine 😀", "current", "currentmine 😀"}, // both inserted at one point: current first
+		{"InsertSurvivesDeletion", "Keep this. Delete these three words please. Keep that.", "Keep this. Keep that.",
+			"Keep this. Delete these three (Jørgensen!) words please. Keep that.", "Keep this. (Jørgensen!) Keep that."},
+		{"AdjacentDeletions", "a c0k1 c1k2 b", "a c1k2 b", "a c0k1 b", "a b"},
 		{"CJK", "移民政策很重要。难民保护也很重要。", "移民法律很重要。难民保护也很重要。", "移民政策很重要。难民的保护也很重要。",
 			"移民法律很重要。难民的保护也很重要。"},
 	}
@@ -48,7 +51,8 @@ func TestMerge(t *testing.T) {
 }
 
 // TestMergeConflicts checks edits that cannot apply: they come back as
-// hunks with the user's text, placed where the base text now is.
+// hunks with the base text both sides changed and the user's version of it,
+// placed where the other side's version now stands.
 func TestMergeConflicts(t *testing.T) {
 	tests := []struct {
 		name, base, mine, current string
@@ -60,19 +64,15 @@ func TestMergeConflicts(t *testing.T) {
 			"Intro. Salamońska argues that return sponsorship failed badly. Outro stays.",
 			"Intro. 中文 😀😁 ничего общего здесь нет",
 			"Intro. 中文 😀😁 ничего общего здесь нет",
-			[]Hunk{{Start: 27, End: 27, Base: "", Mine: " badly"}}},
-		{"ErrInsertedIntoDeletion",
-			"Keep this. Delete these three words please. Keep that.",
-			"Keep this. Keep that.",
-			"Keep this. Delete these three (Jørgensen!) words please. Keep that.",
-			"Keep this. Delete these three (Jørgensen!) words please. Keep that.",
-			[]Hunk{{Start: 10, End: 56, Base: " Delete these three words please.", Mine: ""}}},
+			[]Hunk{{Start: 7, End: 36, Base: "Salamońska argues that return sponsorship failed. Outro stays.",
+				Mine: "Salamońska argues that return sponsorship failed badly. Outro stays."}}},
+
 		{"ErrOneOfTwo",
 			"First part about asylum policy in Europe. " + strings.Repeat("filler text 😀 ", 10) + "Second part on return policy.",
 			"First part about asylum policy in the EU. " + strings.Repeat("filler text 😀 ", 10) + "Second part on return policy (2021).",
 			"First part about asylum policy in Europe. " + strings.Repeat("filler text 😀 ", 10) + "第二部分：遣返政策。",
 			"First part about asylum policy in the EU. " + strings.Repeat("filler text 😀 ", 10) + "第二部分：遣返政策。",
-			[]Hunk{{Start: 182, End: 182, Base: "", Mine: " (2021)"}}},
+			[]Hunk{{Start: 182, End: 192, Base: "Second part on return policy.", Mine: "Second part on return policy (2021)."}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,9 +102,8 @@ func TestMergeConflicts(t *testing.T) {
 
 // TestMergeRandom runs seeded random three-way merges on a small alphabet
 // of accents, CJK, emoji, spaces and newlines: every result must be valid
-// UTF-8, and every pair of disjoint edits at least 2*patchMargin apart
-// must both survive, exactly. Disjoint edits closer than that are counted
-// (they fall inside each other's patch context, where matching is fuzzy).
+// UTF-8, and every pair of edits with an untouched word between them must
+// both survive, exactly. Closer pairs are counted.
 func TestMergeRandom(t *testing.T) {
 	n := 20_000
 	if raceEnabled || testing.Short() {
@@ -160,6 +159,19 @@ func TestMergeRandom(t *testing.T) {
 	}
 }
 
+// wordAt returns the index of the word (with the white space after it) of
+// s that holds code point pos.
+func wordAt(s string, pos int) int {
+	at := 0
+	for i, w := range splitWords([]rune(s)) {
+		at += len(w.word) + len(w.space)
+		if pos < at {
+			return i
+		}
+	}
+	return len(splitWords([]rune(s)))
+}
+
 // bothEdits returns base with both edits applied, if they touch regions
 // at least sep code points apart (and the edit before the other changes
 // the length by little, so that the patch after it is found by an exact
@@ -176,6 +188,12 @@ func bothEdits(base string, p1, d1 int, i1 string, p2, d2 int, i2 string, sep in
 		p1, d1, i1, e1, p2, d2, i2, e2 = p2, d2, i2, e2, p1, d1, i1, e1
 	}
 	if p2-e1 < sep {
+		return "", false
+	}
+	// The merge works word by word: edits of one word (with the white space
+	// after it), or of neighbouring words, may rightly conflict. Demand a
+	// whole untouched word between them.
+	if wordAt(base, p2)-wordAt(base, e1) < 2 {
 		return "", false
 	}
 	shift := utf8.RuneCountInString(i1) - (e1 - p1)

@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gorilla/websocket"
+
 	"briefstudio/internal/auth"
 	"briefstudio/internal/brief"
 	"briefstudio/internal/store"
@@ -42,6 +44,13 @@ type Options struct {
 	Version string
 	// Logger receives internal errors; slog.Default() when nil.
 	Logger *slog.Logger
+	// Live serves upgraded websockets (GET /api/ws); nil disables it.
+	Live LiveServer
+}
+
+// LiveServer runs an upgraded websocket connection (internal/sync.Hub).
+type LiveServer interface {
+	Serve(*websocket.Conn)
 }
 
 // Server serves the API and the UI.
@@ -83,6 +92,7 @@ func (s *Server) Handler() http.Handler {
 	authed := func(pattern string, h apiHandler) { mux.Handle(pattern, s.wrap(h, true)) }
 
 	open("GET /api/health", s.health)
+	mux.HandleFunc("GET /api/ws", s.ws)
 	open("POST /api/login", s.login)
 	authed("POST /api/logout", s.logout)
 	authed("POST /api/session/renew", s.renew)

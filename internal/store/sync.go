@@ -208,7 +208,12 @@ func (s *Store) KeepClientText(ctx context.Context, u brief.User, id, key string
 		if err := brief.ValidateSectionText(text); err != nil {
 			return err
 		}
-		_, version, err := sectionNow(tx, id, key)
+		// A removed section's text is kept too: it shows if it comes back.
+		var version int64
+		err := tx.QueryRow(`SELECT version FROM sections WHERE brief_id = ? AND key = ?`, id, key).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return brief.Errorf(brief.ENotFound, "section %q not found", key)
+		}
 		if err != nil {
 			return err
 		}
@@ -264,4 +269,25 @@ func (s *Store) TextAt(ctx context.Context, id, key string, version int64) (stri
 		return err
 	})
 	return text, err
+}
+
+// ClientAcks returns, per section, the highest edit number applied from a
+// client: where its numbering goes on after a reconnect.
+func (s *Store) ClientAcks(ctx context.Context, u brief.User, clientID, id string) (map[string]int64, error) {
+	acks := map[string]int64{}
+	rows, err := s.db.QueryContext(ctx, `SELECT section_key, n FROM sync_clients WHERE user_id = ? AND client_id = ? AND brief_id = ?`,
+		u.ID, clientID, id)
+	if err != nil {
+		return nil, brief.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, brief.Internal(err)
+		}
+		acks[k] = n
+	}
+	return acks, rows.Err()
 }

@@ -1,0 +1,66 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/websocket"
+
+	"briefstudio/internal/brief"
+)
+
+// WailsOrigins are the origins of the desktop window's webview.
+var WailsOrigins = []string{"wails://wails", "http://wails.localhost", "https://wails.localhost"}
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  8 << 10,
+	WriteBufferSize: 8 << 10,
+	// The Origin was checked before the upgrade (originAllowed).
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+// ws upgrades GET /api/ws after the Origin check; the token in hello gates
+// everything after that (internal/sync).
+func (s *Server) ws(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Live == nil {
+		s.writeError(w, r, brief.Errorf(brief.ENotFound, "live sync is not enabled on this server"))
+		return
+	}
+	if !s.originAllowed(r) {
+		s.writeError(w, r, brief.Errorf(brief.EForbidden, "origin %q may not open the websocket", r.Header.Get("Origin")))
+		return
+	}
+	if !websocket.IsWebSocketUpgrade(r) {
+		s.writeError(w, r, brief.Errorf(brief.EInvalid, "a websocket upgrade is expected here"))
+		return
+	}
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	s.opts.Live.Serve(conn)
+}
+
+// originAllowed: no Origin (a script, the desktop's proxy) is fine, since
+// hello's token gates everything; a present Origin must be the server's own
+// (--public-url or the Host), an --allow-origin, or a Wails origin.
+func (s *Server) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	o := strings.ToLower(strings.TrimRight(origin, "/"))
+	for _, allowed := range append(append([]string{}, WailsOrigins...), s.opts.AllowOrigins...) {
+		if o == strings.ToLower(strings.TrimRight(allowed, "/")) {
+			return true
+		}
+	}
+	if s.opts.PublicURL != "" {
+		if u, err := url.Parse(s.opts.PublicURL); err == nil && o == strings.ToLower(u.Scheme+"://"+u.Host) {
+			return true
+		}
+	}
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host == strings.ToLower(r.Host)
+}

@@ -1,0 +1,309 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	gosync "sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+
+	"briefstudio/internal/brief"
+)
+
+// client is one websocket connection. Its read and write pumps are the
+// only goroutines touching the connection (gorilla's chat discipline);
+// everything else about it (shadows, presence) belongs to its room.
+type client struct {
+	hub       *Hub
+	ws        *websocket.Conn
+	id        string // this connection, as peers see it
+	send      chan outbound
+	done      chan struct{}
+	once      gosync.Once
+	closing   atomic.Bool   // a close frame is queued behind pending messages
+	closeSent chan struct{} // the close frame went out
+
+	// Set once by hello, before the client joins its room.
+	clientID string // the device or tab, for edit numbering across reconnects
+	token    string
+	user     brief.User
+	briefID  string
+
+	// Owned by the room goroutine.
+	member   brief.MemberRole
+	secs     map[string]*shadow
+	section  string
+	cursor   *Cursor
+	lastAuth time.Time
+}
+
+// shadow is the server's copy of what one client holds of one section:
+// the text at version m (the shadow), the last edit number applied from
+// it, and the shadow before the last update sent (the backup), which the
+// client still holds if it set that update aside while its own edit was
+// in flight.
+type shadow struct {
+	n       int64
+	m       int64
+	text    string
+	backupM int64
+	backup  *string
+}
+
+type outbound struct {
+	data        []byte
+	closeCode   int
+	closeReason string
+}
+
+func newClient(h *Hub, ws *websocket.Conn) *client {
+	return &client{hub: h, ws: ws, id: randomID(), send: make(chan outbound, sendQueue), done: make(chan struct{}),
+		closeSent: make(chan struct{}), secs: map[string]*shadow{}}
+}
+
+// run serves the connection: hello, then messages to the room until the
+// connection ends.
+func (c *client) run() {
+	c.ws.SetReadLimit(MaxMessage)
+	go c.writePump()
+	defer c.finish()
+
+	c.ws.SetReadDeadline(time.Now().Add(c.hub.HelloTimeout))
+	hello, err := c.read()
+	if err != nil {
+		var ne interface{ Timeout() bool }
+		if errors.As(err, &ne) && ne.Timeout() {
+			c.fail(brief.EInvalid, "no hello within "+c.hub.HelloTimeout.String(), CloseHelloTimeout)
+		}
+		return
+	}
+	if hello.Type != MsgHello {
+		c.fail(brief.EInvalid, "the first message must be hello", CloseBadRequest)
+		return
+	}
+	if !c.authenticate(hello) {
+		return
+	}
+	r := c.hub.acquire(c.briefID)
+	defer c.hub.release(r)
+	r.post(roomMsg{c: c, msg: hello})
+	defer r.post(roomMsg{c: c, leave: true})
+
+	limit := newBucket(MessagesPerSecond)
+	c.ws.SetPongHandler(func(string) error { c.ws.SetReadDeadline(time.Now().Add(DeadAfter)); return nil })
+	for {
+		c.ws.SetReadDeadline(time.Now().Add(DeadAfter))
+		m, err := c.read()
+		if err != nil {
+			return
+		}
+		if !limit.take(time.Now()) {
+			c.fail(brief.ERateLimited, fmt.Sprintf("more than %d messages a second", MessagesPerSecond), CloseRateLimited)
+			c.drain()
+			return
+		}
+		switch m.Type {
+		case MsgPing:
+			c.enqueue(pongMsg{Type: MsgPong, T: m.T})
+		case MsgEdit, MsgPresence, MsgKeep:
+			r.post(roomMsg{c: c, msg: m})
+		case MsgHello:
+			c.fail(brief.EInvalid, "hello was already received on this connection", CloseBadRequest)
+			c.drain()
+			return
+		default:
+			c.fail(brief.EInvalid, fmt.Sprintf("unknown message type %q", m.Type), CloseBadRequest)
+			c.drain()
+			return
+		}
+	}
+}
+
+// read reads one message; a malformed one is answered and ends the
+// connection (the returned error).
+func (c *client) read() (*inbound, error) {
+	kind, data, err := c.ws.ReadMessage()
+	if err != nil {
+		if errors.Is(err, websocket.ErrReadLimit) {
+			c.kill(CloseTooLarge, fmt.Sprintf("message over %d bytes", MaxMessage))
+		}
+		return nil, err
+	}
+	if kind != websocket.TextMessage || !utf8.Valid(data) {
+		c.fail(brief.EInvalid, "messages are JSON text frames", CloseBadRequest)
+		return nil, errors.New("binary frame")
+	}
+	var m inbound
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if err := dec.Decode(&m); err != nil || m.Type == "" {
+		msg := "malformed message: a JSON object with a type is expected"
+		if err != nil {
+			msg += ": " + err.Error()
+		}
+		c.fail(brief.EInvalid, msg, CloseBadRequest)
+		return nil, errors.New("malformed")
+	}
+	return &m, nil
+}
+
+// authenticate checks hello's token and the brief before any data flows.
+func (c *client) authenticate(h *inbound) bool {
+	ctx := context.Background()
+	u, _, err := c.hub.auth.Authenticate(ctx, h.Token)
+	if err != nil {
+		c.fail(brief.EUnauthorized, brief.ErrorMessage(err), CloseUnauthorized)
+		return false
+	}
+	if h.Brief == "" {
+		c.fail(brief.EInvalid, "hello must name a brief", CloseBadRequest)
+		return false
+	}
+	m, err := c.hub.store.Authorize(ctx, u, h.Brief, brief.ActRead)
+	if err != nil {
+		code := CloseNotFound
+		if brief.ErrorCode(err) == brief.EInternal {
+			code = CloseInternal
+		}
+		c.fail(brief.ErrorCode(err), brief.ErrorMessage(err), code)
+		return false
+	}
+	c.clientID = strings.TrimSpace(h.Client)
+	if c.clientID == "" || len(c.clientID) > 100 {
+		c.clientID = randomID()
+	}
+	c.token, c.user, c.briefID, c.member, c.lastAuth = h.Token, u, h.Brief, m, time.Now()
+	return true
+}
+
+// writePump is the only writer of the connection's data frames.
+func (c *client) writePump() {
+	ping := time.NewTicker(Heartbeat)
+	defer ping.Stop()
+	for {
+		select {
+		case m := <-c.send:
+			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if m.closeCode != 0 {
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(m.closeCode, m.closeReason))
+				close(c.closeSent)
+				// The read loop ends when the peer answers; finish then
+				// closes the socket. A peer that never answers is cut.
+				select {
+				case <-c.done:
+				case <-time.After(2 * time.Second):
+					c.kill(m.closeCode, m.closeReason)
+				}
+				return
+			}
+			if err := c.ws.WriteMessage(websocket.TextMessage, m.data); err != nil {
+				c.kill(CloseInternal, "")
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				c.kill(CloseInternal, "")
+				return
+			}
+		case <-c.done:
+			return
+		}
+	}
+}
+
+// enqueue queues a message for the client; a client whose queue is full
+// reads too slowly and is dropped (it reconnects and loses nothing).
+func (c *client) enqueue(v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		c.hub.log.Error("sync: encode", "err", err)
+		return
+	}
+	select {
+	case c.send <- outbound{data: data}:
+	case <-c.done:
+	default:
+		c.kill(CloseSlow, "too slow to read its messages")
+	}
+}
+
+// fail sends an error and then closes with code, in that order.
+func (c *client) fail(code brief.Code, message string, closeCode int) {
+	c.enqueue(errorMsg{Type: MsgError, Code: code, Message: message})
+	select {
+	case c.send <- outbound{closeCode: closeCode, closeReason: truncateReason(message)}:
+		c.closing.Store(true)
+	case <-c.done:
+	default:
+		c.kill(closeCode, truncateReason(message))
+	}
+}
+
+// finish ends the connection when its read loop is over: a close that was
+// queued (after an error) goes out first.
+func (c *client) finish() {
+	if c.closing.Load() {
+		select {
+		case <-c.closeSent:
+		case <-c.done:
+		case <-time.After(writeWait):
+		}
+	}
+	c.kill(CloseNormal, "")
+}
+
+// drain reads and discards until the peer answers our close (or a short
+// while passes), so that closing the socket with its data unread does not
+// reset the connection before the peer has read the close frame.
+func (c *client) drain() {
+	c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
+	for {
+		if _, _, err := c.ws.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+// kill closes the connection at once (safe from any goroutine).
+func (c *client) kill(code int, reason string) {
+	c.once.Do(func() {
+		close(c.done)
+		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, truncateReason(reason)), time.Now().Add(time.Second))
+		c.ws.Close()
+	})
+}
+
+// truncateReason keeps a close reason within the 123 bytes a close frame
+// allows.
+func truncateReason(s string) string {
+	for len(s) > 120 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
+}
+
+// bucket is a token bucket: n a second, bursts up to n.
+type bucket struct {
+	rate, tokens float64
+	last         time.Time
+}
+
+func newBucket(n int) *bucket { return &bucket{rate: float64(n), tokens: float64(n)} }
+
+func (b *bucket) take(now time.Time) bool {
+	if !b.last.IsZero() {
+		b.tokens = min(b.rate, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -1,0 +1,491 @@
+package sync
+
+import (
+	"context"
+	"time"
+
+	gosync "sync"
+
+	"briefstudio/internal/brief"
+	"briefstudio/internal/revision"
+	"briefstudio/internal/store"
+)
+
+// room is one open brief. Its goroutine owns the live texts and every
+// client's shadows; clients and the store talk to it through its inbox.
+type room struct {
+	hub      *Hub
+	id       string
+	refs     int  // clients holding the room (guarded by hub.mu)
+	stopping bool // its last client left (guarded by hub.mu)
+	done     chan struct{}
+
+	in       chan roomMsg
+	quit     chan struct{}
+	stopOnce gosync.Once
+
+	evMu   gosync.Mutex
+	events []store.Event
+	wake   chan struct{}
+
+	// Owned by run.
+	clients    map[*client]bool
+	secs       map[string]*live
+	order      []string
+	title      string
+	status     brief.Status
+	loaded     bool
+	dirty      map[string]bool
+	peersDirty bool
+	flushC     <-chan time.Time
+}
+
+// live is a section as the room holds it: the latest committed text.
+type live struct {
+	key, title string
+	text       string
+	version    int64
+}
+
+type roomMsg struct {
+	c        *client
+	msg      *inbound
+	leave    bool
+	shutdown bool
+}
+
+func newRoom(h *Hub, id string) *room {
+	return &room{hub: h, id: id, in: make(chan roomMsg, 1024), quit: make(chan struct{}), wake: make(chan struct{}, 1), done: make(chan struct{}),
+		clients: map[*client]bool{}, secs: map[string]*live{}, dirty: map[string]bool{}}
+}
+
+func (r *room) post(m roomMsg) {
+	select {
+	case r.in <- m:
+	case <-r.done:
+	}
+}
+
+func (r *room) stop()     { r.stopOnce.Do(func() { close(r.quit) }) }
+func (r *room) shutdown() { r.post(roomMsg{shutdown: true}) }
+
+// notify queues a store event without blocking.
+func (r *room) notify(e store.Event) {
+	r.evMu.Lock()
+	r.events = append(r.events, e)
+	r.evMu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (r *room) run() {
+	for {
+		select {
+		case m := <-r.in:
+			r.handle(m)
+		case <-r.wake:
+			r.evMu.Lock()
+			events := r.events
+			r.events = nil
+			r.evMu.Unlock()
+			for _, e := range events {
+				r.event(e)
+			}
+		case <-r.flushC:
+			r.flushC = nil
+			r.flush()
+		case <-r.quit:
+			// Every client has left; what they sent before is still
+			// applied, then the room is gone.
+			for {
+				select {
+				case m := <-r.in:
+					r.handle(m)
+					continue
+				default:
+				}
+				break
+			}
+			r.hub.forget(r)
+			close(r.done)
+			return
+		}
+	}
+}
+
+func (r *room) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+// schedule arranges a fan-out on the next tick.
+func (r *room) schedule() {
+	if r.flushC == nil {
+		r.flushC = time.After(FanOutTick)
+	}
+}
+
+func (r *room) handle(m roomMsg) {
+	switch {
+	case m.shutdown:
+		for c := range r.clients {
+			c.fail(brief.EInternal, "the server is shutting down: reconnect in a moment", CloseGoingAway)
+		}
+	case m.leave:
+		if r.clients[m.c] {
+			delete(r.clients, m.c)
+			r.peersDirty = true
+			r.schedule()
+		}
+	case m.msg.Type == MsgHello:
+		r.join(m.c, m.msg)
+	default:
+		if !r.clients[m.c] {
+			return // it left, or never got in
+		}
+		if !r.recheck(m.c) {
+			return
+		}
+		switch m.msg.Type {
+		case MsgEdit:
+			r.edit(m.c, m.msg)
+		case MsgPresence:
+			r.presence(m.c, m.msg)
+		case MsgKeep:
+			r.keep(m.c, m.msg)
+		}
+	}
+}
+
+// load reads the brief's live state from the store.
+func (r *room) load() error {
+	ctx, cancel := r.ctx()
+	defer cancel()
+	title, status, secs, err := r.hub.store.LiveState(ctx, r.id)
+	if err != nil {
+		return err
+	}
+	r.title, r.status, r.loaded = title, status, true
+	r.order = r.order[:0]
+	fresh := map[string]*live{}
+	for _, s := range secs {
+		fresh[s.Key] = &live{key: s.Key, title: s.Title, text: s.Text, version: s.Version}
+		r.order = append(r.order, s.Key)
+	}
+	r.secs = fresh
+	return nil
+}
+
+// recheck re-authenticates a client's token every few seconds, so a
+// revoked or expired session loses the connection.
+func (r *room) recheck(c *client) bool {
+	if time.Since(c.lastAuth) < r.hub.AuthRecheck {
+		return true
+	}
+	ctx, cancel := r.ctx()
+	defer cancel()
+	if _, _, err := r.hub.auth.Authenticate(ctx, c.token); err != nil {
+		delete(r.clients, c)
+		c.fail(brief.EUnauthorized, brief.ErrorMessage(err), CloseUnauthorized)
+		return false
+	}
+	c.lastAuth = time.Now()
+	return true
+}
+
+// join merges what the client had pending (hello's sections), then sends
+// it the brief as it now stands.
+func (r *room) join(c *client, h *inbound) {
+	if !r.loaded {
+		if err := r.load(); err != nil {
+			c.fail(brief.ErrorCode(err), brief.ErrorMessage(err), CloseNotFound)
+			return
+		}
+	}
+	// An older connection of the same client (its link dropped, and the
+	// server has not noticed yet) is retired first: whatever it still has
+	// queued must not be applied after this hello's merge.
+	for o := range r.clients {
+		if o.user.ID == c.user.ID && o.clientID == c.clientID {
+			delete(r.clients, o)
+			o.kill(CloseReplaced, "replaced by a newer connection of this client")
+		}
+	}
+	ctx, cancel := r.ctx()
+	defer cancel()
+	merged := map[string]WelcomeSection{}
+	var extra []WelcomeSection
+	for _, hs := range h.Sections {
+		sec := r.secs[hs.Key]
+		if sec == nil {
+			extra = append(extra, WelcomeSection{Key: hs.Key, Error: &ErrorBody{Code: brief.ENotFound,
+				Message: "this section was removed; send your text with keep to have it kept"}})
+			continue
+		}
+		res, err := r.hub.store.RejoinSection(ctx, c.user, r.id, c.clientID, hs.Key, hs.BaseVersion, hs.Acked, hs.Delta)
+		if err != nil {
+			merged[hs.Key] = WelcomeSection{Error: &ErrorBody{Code: brief.ErrorCode(err), Message: brief.ErrorMessage(err)}}
+			continue
+		}
+		if res.Version > sec.version {
+			sec.text, sec.version = res.Text, res.Version
+			r.dirty[hs.Key] = true
+		}
+		merged[hs.Key] = WelcomeSection{Acked: res.Acked, Merged: res.Changed, Conflicts: res.Conflicts}
+	}
+	acks, err := r.hub.store.ClientAcks(ctx, c.user, c.clientID, r.id)
+	if err != nil {
+		c.fail(brief.EInternal, "internal error", CloseInternal)
+		return
+	}
+	w := welcomeMsg{Type: MsgWelcome, Brief: briefInfo{ID: r.id, Title: r.title, Status: r.status}, Client: c.clientID,
+		You: r.peer(c), Heartbeat: int(Heartbeat / time.Millisecond)}
+	for _, key := range r.order {
+		sec := r.secs[key]
+		ws := merged[key]
+		ws.Key, ws.Title, ws.Text, ws.Version = key, sec.title, sec.text, sec.version
+		ws.Acked = max(ws.Acked, acks[key])
+		w.Sections = append(w.Sections, ws)
+		c.secs[key] = &shadow{n: ws.Acked, m: sec.version, text: sec.text}
+	}
+	w.Sections = append(w.Sections, extra...)
+	r.clients[c] = true
+	for o := range r.clients {
+		w.Peers = append(w.Peers, r.peer(o))
+	}
+	c.enqueue(w)
+	r.peersDirty = true
+	r.schedule()
+}
+
+func (r *room) peer(c *client) Peer {
+	return Peer{ID: c.id, User: brief.Person{ID: c.user.ID, Name: c.user.Name}, Role: string(c.member), Section: c.section, Cursor: c.cursor}
+}
+
+// edit applies a client's edit: committed first, acknowledged at once with
+// the delta that takes the client's new shadow to the committed text; the
+// others hear of it on the next tick.
+func (r *room) edit(c *client, m *inbound) {
+	sh := c.secs[m.Section]
+	if sh == nil {
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.ENotFound, Message: "no such section in this brief", Section: m.Section, N: m.N})
+		return
+	}
+	if !brief.Can(c.user.Actor(c.member), brief.ActEdit) {
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.EForbidden, Section: m.Section, N: m.N,
+			Message: brief.ErrorMessage(brief.Authorize(c.user.Actor(c.member), brief.ActEdit))})
+		return
+	}
+	if m.N <= sh.n {
+		return // applied before (a client resending after a lost ack)
+	}
+	if m.N != sh.n+1 {
+		r.resync(c, m.Section, "edit number out of sequence")
+		return
+	}
+	var base *string
+	switch {
+	case m.Base == sh.m:
+		base = &sh.text
+	case sh.backup != nil && m.Base == sh.backupM:
+		base = sh.backup
+	}
+	ctx, cancel := r.ctx()
+	defer cancel()
+	res, err := r.hub.store.ApplyClientEdit(ctx, c.user, r.id,
+		store.ClientEdit{ClientID: c.clientID, Section: m.Section, N: m.N, Base: m.Base, Delta: m.Delta}, base)
+	if err != nil {
+		switch brief.ErrorCode(err) {
+		case brief.EForbidden, brief.ENotFound:
+			c.enqueue(errorMsg{Type: MsgError, Code: brief.ErrorCode(err), Message: brief.ErrorMessage(err), Section: m.Section, N: m.N})
+		case brief.ETooLarge:
+			c.enqueue(errorMsg{Type: MsgError, Code: brief.ETooLarge, Message: brief.ErrorMessage(err), Section: m.Section, N: m.N})
+			r.resync(c, m.Section, brief.ErrorMessage(err))
+		case brief.EInternal:
+			r.hub.log.Error("sync: edit", "brief", r.id, "err", err)
+			r.resync(c, m.Section, "the server could not apply the edit")
+		default:
+			r.resync(c, m.Section, brief.ErrorMessage(err))
+		}
+		return
+	}
+	sec := r.secs[m.Section]
+	if sec != nil && res.Version >= sec.version {
+		if res.Version > sec.version {
+			r.dirty[m.Section] = true
+			r.schedule()
+		}
+		sec.text, sec.version = res.Text, res.Version
+	}
+	sh.n = max(sh.n, res.Acked)
+	c.enqueue(updateMsg{Type: MsgUpdate, Section: m.Section, N: sh.n, Base: m.Base, Version: res.Version,
+		Delta: revision.Delta(res.Mine, res.Text), Ack: true})
+	sh.m, sh.text, sh.backup = res.Version, res.Text, nil
+	if len(res.Conflicts) > 0 {
+		c.enqueue(conflictsMsg{Type: MsgConflicts, Section: m.Section, Conflicts: res.Conflicts})
+	}
+}
+
+// resync sends a client the full text of a section (its edit could not be
+// applied); the client keeps its own text by answering with keep.
+func (r *room) resync(c *client, key, reason string) {
+	sec := r.secs[key]
+	sh := c.secs[key]
+	if sec == nil || sh == nil {
+		return
+	}
+	c.enqueue(resyncMsg{Type: MsgResync, Section: key, N: sh.n, Version: sec.version, Text: sec.text, Reason: reason, Keep: true})
+	sh.m, sh.text, sh.backup = sec.version, sec.text, nil
+}
+
+// keep stores a client's whole text as an unresolved merge (after resync).
+func (r *room) keep(c *client, m *inbound) {
+	ctx, cancel := r.ctx()
+	defer cancel()
+	conflict, err := r.hub.store.KeepClientText(ctx, c.user, r.id, m.Section, m.Text)
+	if err != nil {
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.ErrorCode(err), Message: brief.ErrorMessage(err), Section: m.Section})
+		return
+	}
+	c.enqueue(conflictsMsg{Type: MsgConflicts, Section: m.Section, Conflicts: []brief.Conflict{conflict}})
+}
+
+func (r *room) presence(c *client, m *inbound) {
+	if m.Section != "" && r.secs[m.Section] == nil {
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.ENotFound, Message: "no such section in this brief", Section: m.Section})
+		return
+	}
+	c.section, c.cursor = m.Section, m.Cursor
+	r.peersDirty = true
+	r.schedule()
+}
+
+// flush fans committed changes out to every client behind, one delta per
+// distinct shadow version, and sends presence if it changed.
+func (r *room) flush() {
+	for key := range r.dirty {
+		sec := r.secs[key]
+		delete(r.dirty, key)
+		if sec == nil {
+			continue
+		}
+		deltas := map[int64]string{}
+		for c := range r.clients {
+			sh := c.secs[key]
+			if sh == nil || sh.m >= sec.version {
+				continue
+			}
+			d, ok := deltas[sh.m]
+			if !ok {
+				d = revision.Delta(sh.text, sec.text)
+				deltas[sh.m] = d
+			}
+			c.enqueue(updateMsg{Type: MsgUpdate, Section: key, N: sh.n, Base: sh.m, Version: sec.version, Delta: d})
+			old := sh.text
+			sh.backupM, sh.backup = sh.m, &old
+			sh.m, sh.text = sec.version, sec.text
+		}
+	}
+	if r.peersDirty {
+		r.peersDirty = false
+		msg := peersMsg{Type: MsgPeers, Peers: []Peer{}}
+		for c := range r.clients {
+			msg.Peers = append(msg.Peers, r.peer(c))
+		}
+		for c := range r.clients {
+			c.enqueue(msg)
+		}
+	}
+}
+
+// event applies a change committed elsewhere (REST, another process).
+func (r *room) event(e store.Event) {
+	if !r.loaded {
+		return
+	}
+	switch e.Name {
+	case store.EventSectionChanged:
+		if sec := r.secs[e.Section]; sec != nil && e.Version <= sec.version {
+			return // this room wrote it, or already knows it
+		}
+		r.reload(false)
+	case store.EventOutlineChanged:
+		r.reload(true)
+	case store.EventBriefChanged:
+		r.reload(false)
+		for c := range r.clients {
+			c.enqueue(briefMsg{Type: MsgBrief, Brief: briefInfo{ID: r.id, Title: r.title, Status: r.status}})
+		}
+	case store.EventMembersChanged:
+		ctx, cancel := r.ctx()
+		defer cancel()
+		for c := range r.clients {
+			m, err := r.hub.store.Authorize(ctx, c.user, r.id, brief.ActRead)
+			if err != nil {
+				delete(r.clients, c)
+				c.fail(brief.EForbidden, "you no longer have access to this brief", CloseForbidden)
+				continue
+			}
+			if m != c.member {
+				c.member = m
+				r.peersDirty = true
+				r.schedule()
+			}
+		}
+	case store.EventBriefArchived:
+		for c := range r.clients {
+			delete(r.clients, c)
+			c.fail(brief.ENotFound, "the brief was archived", CloseNotFound)
+		}
+	}
+}
+
+// reload re-reads the brief: changed texts are fanned out, and with
+// outline, every client gets the new outline (with the text of sections
+// new to it).
+func (r *room) reload(outline bool) {
+	old := r.secs
+	if err := r.load(); err != nil {
+		for c := range r.clients {
+			delete(r.clients, c)
+			c.fail(brief.ErrorCode(err), brief.ErrorMessage(err), CloseNotFound)
+		}
+		return
+	}
+	for key, sec := range r.secs {
+		if o := old[key]; o != nil && o.version != sec.version {
+			r.dirty[key] = true
+		}
+	}
+	if len(r.dirty) > 0 {
+		r.schedule()
+	}
+	if !outline {
+		return
+	}
+	for c := range r.clients {
+		msg := outlineMsg{Type: MsgOutline, Sections: []outlineSection{}}
+		for _, key := range r.order {
+			sec := r.secs[key]
+			os := outlineSection{Key: key, Title: sec.title, Version: sec.version}
+			if c.secs[key] == nil {
+				text := sec.text
+				os.Text = &text
+				c.secs[key] = &shadow{m: sec.version, text: sec.text}
+			}
+			msg.Sections = append(msg.Sections, os)
+		}
+		for key := range c.secs {
+			if r.secs[key] == nil {
+				delete(c.secs, key)
+			}
+		}
+		c.enqueue(msg)
+	}
+}
+
+type briefMsg struct {
+	Type  string    `json:"type"`
+	Brief briefInfo `json:"brief"`
+}

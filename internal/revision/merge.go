@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Hunk is a change of a stale edit that could not be merged: the caller
@@ -105,7 +106,8 @@ func edits(diffs []rop, side int) []medit {
 // letters inside a word that the other also changed, deleted or rewrote,
 // b's version stays (a's with preferA) and a's comes back as a failed hunk.
 func merge3(base, a, b []rune, preferA bool) ([]rune, []Hunk) {
-	all := append(mergeEdits(base, a, 0), mergeEdits(base, b, 1)...)
+	bw := newWords(base)
+	all := append(bw.edits(a, 0), bw.edits(b, 1)...)
 	// By start; at one start, insertions (which go before a range that
 	// starts there) first, the other side's before mine.
 	sort.SliceStable(all, func(i, j int) bool {
@@ -190,19 +192,74 @@ func merge3(base, a, b []rune, preferA bool) ([]rune, []Hunk) {
 // two people changing different letters of one long word do not collide.
 // Other replacements are words deleted and others written in their place.
 // No cleanup: a merge wants the smallest edits.
-func mergeEdits(base, x []rune, side int) []medit {
-	bt, xt := splitWords(base), splitWords(x)
-	codes := map[string]rune{}
+func mergeEdits(base, x []rune, side int) []medit { return newWords(base).edits(x, side) }
+
+// baseWords is a base text cut into words once, for diffing it against
+// both sides of a merge.
+type baseWords struct {
+	text   []rune
+	tokens []wordToken
+	starts []int // code point where each token starts; one more at the end
+}
+
+func newWords(base []rune) *baseWords {
+	b := &baseWords{text: base, tokens: splitWords(string(base))}
+	b.starts = make([]int, len(b.tokens)+1)
+	for i, t := range b.tokens {
+		b.starts[i+1] = b.starts[i] + t.wordLen + t.spaceLen
+	}
+	return b
+}
+
+// edits lists the changes from the base to x (see mergeEdits).
+func (b *baseWords) edits(x []rune, side int) []medit {
+	// Only the changed middle is compared word by word: the common prefix
+	// and suffix, trimmed back to where a word starts in both texts,
+	// cannot hold an edit.
+	q, kb, kx := wordTrim(b.text, x)
+	i, _ := slices.BinarySearch(b.starts, q)
+	j, _ := slices.BinarySearch(b.starts, kb)
+	es := mergeEditsAt(b.text[q:kb], b.tokens[i:j], x[q:kx], side)
+	for k := range es {
+		es[k].start += q
+		es[k].end += q
+	}
+	return es
+}
+
+// wordTrim returns where the common prefix of a and b ends and where
+// their common suffix starts (in a, in b), moved to positions where a word
+// starts in both texts, so the texts between are cut into the same words
+// as the whole texts are.
+func wordTrim(a, b []rune) (prefix, suffixA, suffixB int) {
+	wordStart := func(t []rune, i int) bool {
+		return i == 0 || i < len(t) && unicode.IsSpace(t[i-1]) && !unicode.IsSpace(t[i])
+	}
+	p := commonPrefix(a, b)
+	for p > 0 && !(wordStart(a, p) && wordStart(b, p)) {
+		p--
+	}
+	s := commonSuffix(a[p:], b[p:])
+	ka, kb := len(a)-s, len(b)-s
+	for ka < len(a) && !(wordStart(a, ka) && wordStart(b, kb)) {
+		ka, kb = ka+1, kb+1
+	}
+	return p, ka, kb
+}
+
+func mergeEditsAt(base []rune, bt []wordToken, x []rune, side int) []medit {
+	xt := splitWords(string(x))
+	codes := make(map[string]rune, len(bt))
 	encode := func(ts []wordToken) ([]rune, bool) {
 		out := make([]rune, len(ts))
 		for i, t := range ts {
-			c, ok := codes[string(t.word)]
+			c, ok := codes[t.word]
 			if !ok {
 				if len(codes) >= tokenLimit {
 					return nil, false
 				}
 				c = tokenCode(len(codes))
-				codes[string(t.word)] = c
+				codes[t.word] = c
 			}
 			out[i] = c
 		}
@@ -227,31 +284,31 @@ func mergeEdits(base, x []rune, side int) []medit {
 		}
 		out = append(out, e)
 	}
-	pos, bi, xi := 0, 0, 0
+	pos, bi, xi := 0, 0, 0 // pos counts code points of base
 	for _, d := range diffRunes(cb, cx) {
 		switch d.op {
 		case opEqual:
 			for range d.text {
 				b, t := bt[bi], xt[xi]
-				pos += len(b.word)
-				if !slices.Equal(b.space, t.space) {
-					add(medit{start: pos, end: pos + len(b.space), text: slices.Clone(t.space), side: side})
+				pos += b.wordLen
+				if b.space != t.space {
+					add(medit{start: pos, end: pos + b.spaceLen, text: []rune(t.space), side: side})
 				}
-				pos += len(b.space)
+				pos += b.spaceLen
 				bi, xi = bi+1, xi+1
 			}
 		case opDelete:
-			var del []rune
+			n := 0
 			for range d.text {
-				del = append(append(del, bt[bi].word...), bt[bi].space...)
+				n += bt[bi].wordLen + bt[bi].spaceLen
 				bi++
 			}
-			add(medit{start: pos, end: pos + len(del), side: side})
-			pos += len(del)
+			add(medit{start: pos, end: pos + n, side: side})
+			pos += n
 		case opInsert:
 			var ins []rune
 			for range d.text {
-				ins = append(append(ins, xt[xi].word...), xt[xi].space...)
+				ins = append(append(ins, []rune(xt[xi].word)...), []rune(xt[xi].space)...)
 				xi++
 			}
 			add(medit{start: pos, end: pos, text: ins, side: side})
@@ -297,22 +354,38 @@ func countWords(s []rune) int {
 	return n
 }
 
-// wordToken is a word and the white space after it; a text that starts
-// with white space starts with a token whose word is empty.
-type wordToken struct{ word, space []rune }
+// wordToken is a word and the white space after it, with their lengths
+// in code points; a text that starts with white space starts with a token
+// whose word is empty.
+type wordToken struct {
+	word, space       string
+	wordLen, spaceLen int
+}
 
-func splitWords(s []rune) []wordToken {
-	var out []wordToken
+func splitWords(s string) []wordToken {
+	out := make([]wordToken, 0, len(s)/6+1)
 	for i := 0; i < len(s); {
+		var t wordToken
 		j := i
-		for j < len(s) && !unicode.IsSpace(s[j]) {
-			j++
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += n
+			t.wordLen++
 		}
 		k := j
-		for k < len(s) && unicode.IsSpace(s[k]) {
-			k++
+		for k < len(s) {
+			r, n := utf8.DecodeRuneInString(s[k:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			k += n
+			t.spaceLen++
 		}
-		out = append(out, wordToken{word: s[i:j], space: s[j:k]})
+		t.word, t.space = s[i:j], s[j:k]
+		out = append(out, t)
 		i = k
 	}
 	return out

@@ -163,13 +163,13 @@ func TestMergeRandom(t *testing.T) {
 // s that holds code point pos.
 func wordAt(s string, pos int) int {
 	at := 0
-	for i, w := range splitWords([]rune(s)) {
-		at += len(w.word) + len(w.space)
+	for i, w := range splitWords(s) {
+		at += w.wordLen + w.spaceLen
 		if pos < at {
 			return i
 		}
 	}
-	return len(splitWords([]rune(s)))
+	return len(splitWords(s))
 }
 
 // bothEdits returns base with both edits applied, if they touch regions

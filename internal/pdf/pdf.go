@@ -1,0 +1,280 @@
+// Package pdf sets a brief's Markdown sections as A4 pages: numbered
+// headings, paragraphs, lists, quotes, tables and footnotes, with embedded
+// Liberation and DejaVu fonts. Layout is measure-then-draw: every block is
+// measured into items, items are paginated (keep-with-next, widows and
+// orphans, repeated table headers), and only then drawn with gofpdf.
+package pdf
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"sort"
+	"strconv"
+
+	"github.com/jung-kurt/gofpdf"
+)
+
+// Section is one part of a brief: its title and its Markdown body, in order.
+type Section struct{ Title, Markdown string }
+
+// PageHook draws on a finished page (header, footer, margins); page counts
+// from 1 and pages is the total. f's fonts "sans" and "serif" are available.
+type PageHook func(f *gofpdf.Fpdf, page, pages int)
+
+// Options are the document's metadata and layout choices.
+type Options struct {
+	Title, Author, Subject, Keywords, Language string // PDF metadata
+
+	// TOCMinHeadings: a table of contents is set when there are more
+	// headings than this. 0 means the default, 8; negative means never.
+	TOCMinHeadings int
+
+	// Footer draws each page's footer; nil draws a centred page number.
+	Footer PageHook
+	// Header draws on each page before its footer; nil draws nothing.
+	Header PageHook
+}
+
+// Render writes the sections as a PDF to w.
+func Render(w io.Writer, sections []Section, opts Options) error {
+	b := newBuilder(a4, defaultTheme)
+	for i, s := range sections {
+		b.section(i+1, s)
+		if b.err != nil {
+			return b.err
+		}
+	}
+	pages := paginate(b.items, b.g.textH())
+	limit := opts.TOCMinHeadings
+	if limit == 0 {
+		limit = 8
+	}
+	if limit > 0 && len(b.headings) > limit {
+		toc, err := b.toc()
+		if err != nil {
+			return err
+		}
+		pages = append(paginate(toc, b.g.textH()), pages...)
+	}
+	return draw(w, b, pages, opts)
+}
+
+// toc lays out the table of contents: one entry per heading down to depth 3,
+// its page number filled in at drawing time.
+func (b *builder) toc() ([]*item, error) {
+	saved := b.items
+	b.items = nil
+	defer func() { b.items = saved }()
+	ts := textStyle{fam: sans, st: stBold, size: 14, leading: 1.25, color: b.th.heading}
+	ws, err := words([]span{{text: "CONTENTS"}}, ts)
+	if err != nil {
+		return nil, err
+	}
+	title := lineItems(breakLines(ws, b.g.textW()), 0, ts, 0, nil)
+	title[0].h += 4
+	title[0].keep = true
+	out := title
+	numCol := 12.0
+	for i, h := range b.headings {
+		if h.depth > 3 {
+			continue
+		}
+		ts := b.bodyStyle()
+		indent := float64(h.depth-1) * numCol
+		before := 1.2
+		if h.depth == 1 {
+			ts.fam, ts.st = sans, stBold
+			ts.size = b.th.bodySize * 0.95
+			before = 3
+		}
+		c := ctx{x: indent + numCol, w: b.g.textW() - indent - numCol - 14, ts: ts}
+		nws, err := words([]span{{text: h.num}}, ts)
+		if err != nil {
+			return nil, err
+		}
+		tws, err := words([]span{{text: h.title}}, ts)
+		if err != nil {
+			return nil, err
+		}
+		lines := breakLines(tws, c.w)
+		its := lineItems(lines, c.x, ts, before, nil)
+		if len(its) == 0 {
+			continue
+		}
+		y := its[0].ops0y(ts)
+		for _, wd := range nws {
+			for _, r := range wd.runs {
+				its[0].ops = append(its[0].ops, op{kind: opText, x: indent, y: y, run: r, ref: -1})
+			}
+		}
+		last := its[len(its)-1]
+		ly := last.ops0y(ts)
+		rs, err := words([]span{{text: "0"}}, ts)
+		if err != nil {
+			return nil, err
+		}
+		last.ops = append(last.ops,
+			op{kind: opLine, x: c.x + lines[len(lines)-1].w + 2, y: ly, w: b.g.textW() - 9 - (c.x + lines[len(lines)-1].w + 2), color: b.th.muted, width: -1, ref: -1},
+			op{kind: opPageRef, x: b.g.textW(), y: ly, run: rs[0].runs[0], ref: i})
+		for _, it := range its {
+			it.link = i
+			it.keep = len(its) > 1 && it != last
+		}
+		out = append(out, its...)
+	}
+	return out, nil
+}
+
+// draw writes paginated items with gofpdf.
+func draw(w io.Writer, b *builder, pages [][]placed, opts Options) error {
+	g := b.g
+	f := gofpdf.New("P", "mm", "A4", "")
+	f.SetMargins(g.left, g.top, g.right)
+	f.SetAutoPageBreak(false, 0)
+	f.SetCompression(true)
+	f.SetCreator("Brief Studio", true)
+	f.SetTitle(opts.Title, true)
+	f.SetAuthor(opts.Author, true)
+	f.SetSubject(opts.Subject, true)
+	f.SetKeywords(opts.Keywords, true)
+	if opts.Language != "" {
+		f.SetXmpMetadata([]byte(xmpLanguage(opts.Language)))
+	}
+
+	// Register only the faces this document uses (gofpdf parses each one
+	// per document), always including the footer's sans.
+	used := map[*face]bool{faces.lib[sans][0]: true, faces.lib[serif][0]: true}
+	for _, p := range pages {
+		for _, pl := range p {
+			for _, o := range pl.it.ops {
+				if o.run.f != nil {
+					used[o.run.f] = true
+				}
+			}
+		}
+	}
+	order := make([]*face, 0, len(used))
+	for fc := range used {
+		order = append(order, fc)
+	}
+	// A fixed order keeps the output byte-stable.
+	sort.Slice(order, func(i, j int) bool {
+		return order[i].family+order[i].style < order[j].family+order[j].style
+	})
+	for _, fc := range order {
+		f.AddUTF8FontFromBytes(fc.family, fc.style, fc.ttf)
+		// gofpdf prints a font parse error and carries on; selecting the
+		// font turns that into f.Err().
+		f.SetFont(fc.family, fc.style, 10)
+		if err := f.Error(); err != nil {
+			return fmt.Errorf("pdf: font %s%s: %w", fc.family, fc.style, err)
+		}
+	}
+
+	links := make([]int, len(b.headings))
+	for i := range links {
+		links[i] = f.AddLink()
+	}
+	pageOf := make([]int, len(b.headings))
+	for pi, p := range pages {
+		for _, pl := range p {
+			if pl.it.anchor >= 0 {
+				pageOf[pl.it.anchor] = pi + 1
+				f.SetLink(links[pl.it.anchor], g.top+pl.y, pi+1)
+			}
+		}
+	}
+
+	var curFace *face
+	var curSize float64
+	curColor := rgb{-1, -1, -1}
+	setFont := func(fc *face, size float64) {
+		if fc != curFace || size != curSize {
+			f.SetFont(fc.family, fc.style, size)
+			curFace, curSize = fc, size
+		}
+	}
+	footer := opts.Footer
+	if footer == nil {
+		footer = pageNumber
+	}
+	for pi, p := range pages {
+		f.AddPage()
+		curFace, curColor = nil, rgb{-1, -1, -1}
+		for _, pl := range p {
+			top := g.top + pl.y
+			it := pl.it
+			for _, bx := range it.bars {
+				f.SetFillColor(b.th.rule.r, b.th.rule.g, b.th.rule.b)
+				f.Rect(g.left+bx, top-pl.b, 0.8, it.h+pl.b, "F")
+			}
+			for _, o := range it.ops {
+				switch o.kind {
+				case opRect:
+					f.SetFillColor(o.color.r, o.color.g, o.color.b)
+					f.Rect(g.left+o.x, top+o.y, o.w, o.h, "F")
+				case opLine:
+					f.SetDrawColor(o.color.r, o.color.g, o.color.b)
+					if o.width < 0 { // dotted leader
+						f.SetLineWidth(0.3)
+						f.SetDashPattern([]float64{0.3, 1.2}, 0)
+						f.SetLineCapStyle("round")
+					} else {
+						f.SetLineWidth(o.width)
+					}
+					f.Line(g.left+o.x, top+o.y, g.left+o.x+o.w, top+o.y+o.h)
+					if o.width < 0 {
+						f.SetDashPattern(nil, 0)
+						f.SetLineCapStyle("butt")
+					}
+				case opText, opPageRef:
+					r := o.run
+					txt, x := r.text, g.left+o.x
+					if o.kind == opPageRef {
+						txt = strconv.Itoa(pageOf[o.ref])
+						setFont(r.f, r.size)
+						x -= f.GetStringWidth(txt)
+					}
+					setFont(r.f, r.size)
+					if r.color != curColor {
+						f.SetTextColor(r.color.r, r.color.g, r.color.b)
+						curColor = r.color
+					}
+					f.Text(x, top+o.y, txt)
+					if r.link != "" {
+						f.LinkString(x, top+o.y-r.size*0.8*ptMM, r.w, r.size*ptMM, r.link)
+					}
+				}
+			}
+			if it.link >= 0 {
+				f.Link(g.left, top, g.textW(), it.h, links[it.link])
+			}
+		}
+		if opts.Header != nil {
+			opts.Header(f, pi+1, len(pages))
+		}
+		footer(f, pi+1, len(pages))
+	}
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	return nil
+}
+
+// pageNumber is the default footer: the page number, centred.
+func pageNumber(f *gofpdf.Fpdf, page, pages int) {
+	f.SetFont("sans", "", 8.5)
+	f.SetTextColor(110, 110, 110)
+	s := strconv.Itoa(page)
+	f.Text((a4.pageW-f.GetStringWidth(s))/2, a4.pageH-13, s)
+}
+
+func xmpLanguage(lang string) string {
+	return `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+		`<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:language><rdf:Bag><rdf:li>` +
+		html.EscapeString(lang) + `</rdf:li></rdf:Bag></dc:language></rdf:Description></rdf:RDF></x:xmpmeta>`
+}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"briefstudio/internal/brief"
+	"briefstudio/internal/importer"
 	"briefstudio/internal/server"
 )
 
@@ -35,6 +36,7 @@ Usage:
   briefstudio user add --email E --name N --role author|supervisor|admin
   briefstudio user link --email E            print a fresh login link
   briefstudio user revoke --email E          revoke all of a user's tokens
+  briefstudio import FILE.md --type TYPE [--owner EMAIL]   import a brief, print its id
   briefstudio backup --out FILE.db           a consistent copy of the database
   briefstudio version
 
@@ -62,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return userCmd(args[1:], stdout)
 	case "backup":
 		return backup(args[1:], stdout)
+	case "import":
+		return importCmd(args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "briefstudio", version)
 		return nil
@@ -301,4 +305,67 @@ func describe(err error) string {
 		return brief.ErrorMessage(err)
 	}
 	return err.Error()
+}
+
+func importCmd(args []string, stdout io.Writer) error {
+	fs, data := newFlags("import")
+	typ := fs.String("type", "", "brief type (discussion-brief, policy-options-brief, ...)")
+	owner := fs.String("owner", "", "e-mail of the brief's author (default: the first admin)")
+	// FILE may come before or after the flags.
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("import: %w\n\n%s", err, usage)
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return fmt.Errorf("import: unexpected argument %q", fs.Arg(0))
+	}
+	if file == "" || *typ == "" {
+		return errors.New("import: usage: briefstudio import FILE.md --type TYPE [--owner EMAIL]")
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	c, err := openCore(*data)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx := context.Background()
+	u, err := importOwner(ctx, c, *owner)
+	if err != nil {
+		return err
+	}
+	b, _, err := importer.Create(ctx, c.store, u, src, *typ)
+	if err != nil {
+		return fmt.Errorf("import %s: %s", file, describe(err))
+	}
+	fmt.Fprintln(stdout, b.ID)
+	return nil
+}
+
+// importOwner is the user named by --owner, else the first admin.
+func importOwner(ctx context.Context, c *core, email string) (brief.User, error) {
+	if email != "" {
+		u, err := c.store.UserByEmail(ctx, email)
+		if err != nil {
+			return u, fmt.Errorf("import: no user with e-mail %s", email)
+		}
+		return u, nil
+	}
+	users, err := c.store.Users(ctx)
+	if err != nil {
+		return brief.User{}, err
+	}
+	for _, u := range users {
+		if u.Role == brief.RoleAdmin {
+			return u, nil
+		}
+	}
+	return brief.User{}, errors.New("import: no admin yet: give --owner EMAIL (see briefstudio user add)")
 }

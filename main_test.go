@@ -204,3 +204,48 @@ func TestServePrintsWorkingLink(t *testing.T) {
 		t.Fatalf("second start:\n%s", out2.String())
 	}
 }
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCmd(t, "user", "add", "--data", dir, "--email", "boss@example.org", "--name", "Boss", "--role", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, "user", "add", "--data", dir, "--email", "ana@example.org", "--name", "Ana", "--role", "author"); err != nil {
+		t.Fatal(err)
+	}
+	file := "internal/importer/testdata/messy-conversion.md"
+	out, err := runCmd(t, "import", file, "--type", "policy-options-brief", "--data", dir, "--owner", "ana@example.org")
+	id := strings.TrimSpace(out)
+	if err != nil || len(id) != 12 {
+		t.Fatalf("import: %v %q", err, out)
+	}
+	c, err := openCore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ana, _ := c.store.UserByEmail(context.Background(), "ana@example.org")
+	b, err := c.store.Brief(context.Background(), ana, id)
+	if err != nil || b.Role != "author" || b.Type != "policy-options-brief" {
+		t.Fatalf("imported brief: %+v %v", b, err)
+	}
+	if out, err := runCmd(t, "import", "--data", dir, "--type", "policy-options-brief", file); err != nil || len(strings.TrimSpace(out)) != 12 {
+		t.Fatalf("import with flags first, owner defaulting to the admin: %v %q", err, out)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrNoType", []string{"import", file, "--data", dir}, "usage"},
+		{"ErrNoFile", []string{"import", "nope.md", "--type", "discussion-brief", "--data", dir}, "no such file"},
+		{"ErrOwner", []string{"import", file, "--type", "discussion-brief", "--data", dir, "--owner", "x@example.org"}, "no user"},
+		{"ErrType", []string{"import", file, "--type", "memo", "--data", dir}, "unknown brief type"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := runCmd(t, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -126,6 +126,7 @@ func (s *Server) Handler() http.Handler {
 	authed("POST /api/briefs/{id}/conflicts/{cid}/apply", s.resolveConflict(true))
 	authed("POST /api/briefs/{id}/conflicts/{cid}/dismiss", s.resolveConflict(false))
 	authed("GET /api/search", s.search)
+	authed("POST /api/import", s.importBrief)
 
 	authed("GET /api/brand", s.getBrand)
 	authed("PUT /api/brand", s.putBrand)

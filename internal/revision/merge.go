@@ -108,19 +108,7 @@ func edits(diffs []rop, side int) []medit {
 func merge3(base, a, b []rune, preferA bool) ([]rune, []Hunk) {
 	bw := newWords(base)
 	all := append(bw.edits(a, 0), bw.edits(b, 1)...)
-	// By start; at one start, insertions (which go before a range that
-	// starts there) first, the other side's before mine.
-	sort.SliceStable(all, func(i, j int) bool {
-		x, y := all[i], all[j]
-		if x.start != y.start {
-			return x.start < y.start
-		}
-		xi, yi := x.start == x.end, y.start == y.end
-		if xi != yi {
-			return xi
-		}
-		return x.side > y.side
-	})
+	sortEdits(all)
 	out := make([]rune, 0, max(len(b), len(a)))
 	var failed []Hunk
 	pos := 0
@@ -470,17 +458,7 @@ func anchored(region []rune, offset int, cluster []medit) []rune {
 		}
 		texts = append(texts, e)
 	}
-	sort.SliceStable(texts, func(i, j int) bool {
-		x, y := texts[i], texts[j]
-		if x.start != y.start {
-			return x.start < y.start
-		}
-		xi, yi := x.start == x.end, y.start == y.end
-		if xi != yi {
-			return xi
-		}
-		return x.side > y.side
-	})
+	sortEdits(texts)
 	out := make([]rune, 0, len(region))
 	k := 0
 	for p := 0; p <= len(region); p++ {
@@ -492,6 +470,22 @@ func anchored(region []rune, offset int, cluster []medit) []rune {
 		}
 	}
 	return out
+}
+
+// sortEdits orders edits by start; at one start, insertions (which go
+// before a range that starts there) first, the other side's before mine.
+func sortEdits(es []medit) {
+	sort.SliceStable(es, func(i, j int) bool {
+		x, y := es[i], es[j]
+		if x.start != y.start {
+			return x.start < y.start
+		}
+		xi, yi := x.start == x.end, y.start == y.end
+		if xi != yi {
+			return xi
+		}
+		return x.side > y.side
+	})
 }
 
 // apply applies one side's edits (in base order, positions from offset) to

@@ -533,18 +533,24 @@ func (s *Store) AddSection(ctx context.Context, u brief.User, id, title, after s
 		if _, err := tx.Exec(`INSERT INTO sections (brief_id, key, title, position) VALUES (?, ?, ?, ?)`, id, sec.Key, title, pos); err != nil {
 			return err
 		}
-		if err := renumber(tx, id); err != nil {
-			return err
-		}
-		if err := logOutline(tx, id, u.ID, ms(s.now())); err != nil {
-			return err
-		}
-		return s.touch(tx, r, brief.EventMetadataChange, &ev)
+		return s.outlineChanged(tx, u, r, &ev)
 	})
 	if err == nil {
 		s.publish(ev...)
 	}
 	return sec, err
+}
+
+// outlineChanged records a change of the list of sections: positions made
+// 0..n-1 again, the outline logged, the brief touched.
+func (s *Store) outlineChanged(tx *sql.Tx, u brief.User, r briefRow, ev *[]Event) error {
+	if err := renumber(tx, r.ID); err != nil {
+		return err
+	}
+	if err := logOutline(tx, r.ID, u.ID, ms(s.now())); err != nil {
+		return err
+	}
+	return s.touch(tx, r, brief.EventMetadataChange, ev)
 }
 
 // renumber makes live sections' positions 0..n-1 in their current order.
@@ -576,13 +582,7 @@ func (s *Store) RemoveSection(ctx context.Context, u brief.User, id, key string)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return brief.Errorf(brief.ENotFound, "section %q not found", key)
 		}
-		if err := renumber(tx, id); err != nil {
-			return err
-		}
-		if err := logOutline(tx, id, u.ID, ms(s.now())); err != nil {
-			return err
-		}
-		return s.touch(tx, r, brief.EventMetadataChange, &ev)
+		return s.outlineChanged(tx, u, r, &ev)
 	})
 	if err == nil {
 		s.publish(ev...)

@@ -54,44 +54,98 @@ func MapThroughDelta(delta string, pos int, stickRight bool) (int, error) {
 }
 
 // Deltas encodes the change from old to new both ways: the forward delta
-// (old -> new) and the inverse (new -> old), from one diff.
+// (old -> new) and the inverse (new -> old), from one diff. Only the part
+// between the common prefix and suffix is diffed, so a keystroke in a long
+// text costs little.
 func Deltas(old, new string) (forward, inverse string) {
-	ops := Diff(old, new)
-	inv := make([]Op, len(ops))
-	for i, o := range ops {
+	all := trimmedDiff(old, new)
+	inv := make([]Op, len(all))
+	for i, o := range all {
 		switch o.Op {
-		case "insert":
-			o.Op = "delete"
-		case "delete":
-			o.Op = "insert"
+		case OpInsert:
+			o.Op = OpDelete
+		case OpDelete:
+			o.Op = OpInsert
 		}
 		inv[i] = o
 	}
-	return encodeOps(ops), encodeOps(inv)
+	return encodeOps(all), encodeOps(inv)
+}
+
+// trimmedDiff is Diff with the common prefix and suffix kept out of the
+// diff (and out of any copy: the equal ops slice the inputs).
+func trimmedDiff(old, new string) []Op {
+	p, s := commonEnds(old, new)
+	ops := Diff(old[p:len(old)-s], new[p:len(new)-s])
+	all := make([]Op, 0, len(ops)+2)
+	all = append(all, Op{Op: OpEqual, Text: old[:p]})
+	all = append(all, ops...)
+	return append(all, Op{Op: OpEqual, Text: old[len(old)-s:]})
+}
+
+// commonEnds returns the lengths in bytes of the common prefix and suffix
+// of a and b, cut at code point boundaries and not overlapping.
+func commonEnds(a, b string) (prefix, suffix int) {
+	n := min(len(a), len(b))
+	for prefix < n && a[prefix] == b[prefix] {
+		prefix++
+	}
+	for prefix > 0 && prefix < len(a) && !utf8.RuneStart(a[prefix]) {
+		prefix--
+	}
+	for prefix > 0 && prefix < len(b) && !utf8.RuneStart(b[prefix]) {
+		prefix--
+	}
+	m := n - prefix
+	for suffix < m && a[len(a)-1-suffix] == b[len(b)-1-suffix] {
+		suffix++
+	}
+	for suffix > 0 && !utf8.RuneStart(a[len(a)-suffix]) {
+		suffix--
+	}
+	return prefix, suffix
 }
 
 // encodeOps writes ops in diff-match-patch's delta format, lengths in code
-// points.
+// points, neighbouring operations of one kind written as one.
 func encodeOps(ops []Op) string {
 	var b strings.Builder
-	for _, o := range ops {
-		if o.Text == "" {
-			continue
+	kind, count := "", 0
+	flush := func() {
+		if count == 0 {
+			return
 		}
 		if b.Len() > 0 {
 			b.WriteByte('\t')
 		}
-		switch o.Op {
-		case "insert":
+		if kind == OpDelete {
+			b.WriteByte('-')
+		} else {
+			b.WriteByte('=')
+		}
+		b.WriteString(strconv.Itoa(count))
+		count = 0
+	}
+	for _, o := range ops {
+		if o.Text == "" {
+			continue
+		}
+		if o.Op == OpInsert {
+			flush()
+			if b.Len() > 0 {
+				b.WriteByte('\t')
+			}
 			b.WriteByte('+')
 			b.WriteString(encodeURI(o.Text))
-		case "delete":
-			b.WriteByte('-')
-			b.WriteString(strconv.Itoa(utf8.RuneCountInString(o.Text)))
-		default:
-			b.WriteByte('=')
-			b.WriteString(strconv.Itoa(utf8.RuneCountInString(o.Text)))
+			kind = OpInsert
+			continue
 		}
+		if o.Op != kind {
+			flush()
+			kind = o.Op
+		}
+		count += utf8.RuneCountInString(o.Text)
 	}
+	flush()
 	return b.String()
 }

@@ -302,7 +302,24 @@ func mergeEditsAt(base []rune, bt []wordToken, x []rune, side int) []medit {
 			add(medit{start: pos, end: pos, text: ins, side: side})
 		}
 	}
-	return refine(out, base, side)
+	return refine(trimSpace(out, base), base, side)
+}
+
+// trimSpace turns a change of the white space after a word that keeps
+// that space and adds text ("word " to "word  more text") into an
+// insertion after the space, so it does not overlap a change of the word
+// itself made by the other side. (Word edits keep the space they end
+// with: trimming it would let the other side's deletion of that space
+// glue two words.)
+func trimSpace(es []medit, base []rune) []medit {
+	for k := range es {
+		e := &es[k]
+		for e.start < e.end && len(e.text) > 0 && unicode.IsSpace(base[e.start]) && base[e.start] == e.text[0] {
+			e.start++
+			e.text = e.text[1:]
+		}
+	}
+	return es
 }
 
 // refine turns word-level replacements that modify words (they keep a

@@ -33,6 +33,10 @@ func TestMerge(t *testing.T) {
 		{"FromEmpty", "", "mine 😀", "current", "currentmine 😀"}, // both inserted at one point: current first
 		{"InsertSurvivesDeletion", "Keep this. Delete these three words please. Keep that.", "Keep this. Keep that.",
 			"Keep this. Delete these three (Jørgensen!) words please. Keep that.", "Keep this. (Jørgensen!) Keep that."},
+		// One wrote inside a glued word, the other typed after the space
+		// that follows it: two places, no conflict.
+		{"WordChangedTextAddedAfterItsSpace", " JørgensenÇağlar ", " Jørgensenthat wrote Çağlar ",
+			" JørgensenÇağlar  replied with", " Jørgensenthat wrote Çağlar  replied with"},
 		{"AdjacentDeletions", "a c0k1 c1k2 b", "a c1k2 b", "a c0k1 b", "a b"},
 		{"CJK", "移民政策很重要。难民保护也很重要。", "移民法律很重要。难民保护也很重要。", "移民政策很重要。难民的保护也很重要。",
 			"移民法律很重要。难民的保护也很重要。"},

@@ -68,6 +68,14 @@ type Summary struct {
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	Archived  bool      `json:"archived,omitempty"`
+	// OpenComments counts unresolved threads, OpenSuggestions open
+	// suggestions (unresolved merges included).
+	OpenComments    int `json:"openComments"`
+	OpenSuggestions int `json:"openSuggestions"`
+	// LastReviewedVersion is the caller's last review decision's named
+	// version; ChangedSinceReview says the text or outline moved since.
+	LastReviewedVersion *string `json:"lastReviewedVersion"`
+	ChangedSinceReview  bool    `json:"changedSinceReview"`
 }
 
 // Member is a user's membership of a brief.

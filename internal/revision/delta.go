@@ -38,7 +38,7 @@ func newDMP() *diffmatchpatch.DiffMatchPatch {
 
 // Delta encodes the change from old to new in diff-match-patch's delta
 // format ("=3\t-2\t+ing"), with lengths in code points.
-func Delta(old, new string) string { return encodeOps(trimmedDiff(old, new)) }
+func Delta(old, new string) string { return encodeOps(trimmedDiff(old, new, Diff)) }
 
 // ApplyDelta rebuilds the new text from old and a delta. The delta must
 // cover old exactly; anything else is an invalid error. It walks old by

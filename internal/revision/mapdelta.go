@@ -56,9 +56,12 @@ func MapThroughDelta(delta string, pos int, stickRight bool) (int, error) {
 // Deltas encodes the change from old to new both ways: the forward delta
 // (old -> new) and the inverse (new -> old), from one diff. Only the part
 // between the common prefix and suffix is diffed, so a keystroke in a long
-// text costs little.
+// text costs little. The diff is by words (what the edit log keeps): a
+// rewritten phrase is its words deleted and others inserted, not letters
+// that happen to match, so comment ranges mapped through the log move
+// with the words.
 func Deltas(old, new string) (forward, inverse string) {
-	all := trimmedDiff(old, new)
+	all := trimmedDiff(old, new, WordDiff)
 	inv := make([]Op, len(all))
 	for i, o := range all {
 		switch o.Op {
@@ -72,11 +75,11 @@ func Deltas(old, new string) (forward, inverse string) {
 	return encodeOps(all), encodeOps(inv)
 }
 
-// trimmedDiff is Diff with the common prefix and suffix kept out of the
-// diff (and out of any copy: the equal ops slice the inputs).
-func trimmedDiff(old, new string) []Op {
+// trimmedDiff is diff (Diff or WordDiff) with the common prefix and suffix
+// kept out of it (and out of any copy: the equal ops slice the inputs).
+func trimmedDiff(old, new string, diff func(a, b string) []Op) []Op {
 	p, s := commonEnds(old, new)
-	ops := Diff(old[p:len(old)-s], new[p:len(new)-s])
+	ops := diff(old[p:len(old)-s], new[p:len(new)-s])
 	all := make([]Op, 0, len(ops)+2)
 	all = append(all, Op{Op: OpEqual, Text: old[:p]})
 	all = append(all, ops...)

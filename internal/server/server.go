@@ -125,6 +125,20 @@ func (s *Server) Handler() http.Handler {
 	authed("POST /api/briefs/{id}/restore", s.restore)
 	authed("POST /api/briefs/{id}/conflicts/{cid}/apply", s.resolveConflict(true))
 	authed("POST /api/briefs/{id}/conflicts/{cid}/dismiss", s.resolveConflict(false))
+	authed("GET /api/briefs/{id}/comments", s.listComments)
+	authed("POST /api/briefs/{id}/comments", s.addComment)
+	authed("PATCH /api/comments/{cid}", s.editComment)
+	authed("DELETE /api/comments/{cid}", s.deleteComment)
+	authed("POST /api/comments/{cid}/resolve", s.resolveComment(true))
+	authed("POST /api/comments/{cid}/reopen", s.resolveComment(false))
+	authed("GET /api/briefs/{id}/suggestions", s.listSuggestions)
+	authed("POST /api/briefs/{id}/suggestions", s.addSuggestion)
+	authed("POST /api/briefs/{id}/suggestions/accept-all", s.acceptAll)
+	authed("POST /api/suggestions/{cid}/accept", s.decideSuggestion(true))
+	authed("POST /api/suggestions/{cid}/reject", s.decideSuggestion(false))
+	authed("POST /api/briefs/{id}/submit", s.submit)
+	authed("POST /api/briefs/{id}/review", s.reviewBrief)
+	authed("GET /api/briefs/{id}/decisions", s.listDecisions)
 	authed("GET /api/search", s.search)
 	authed("POST /api/import", s.importBrief)
 
@@ -174,7 +188,10 @@ func bearer(r *http.Request) string {
 // decode reads a JSON body into v: too_large past MaxBody, invalid for
 // anything that is not valid UTF-8 JSON (encoding/json would silently turn
 // invalid UTF-8 into U+FFFD, so the bytes are checked first).
-func decode(r *http.Request, v any) error {
+func decode(r *http.Request, v any) error { return decodeBody(r, v, true) }
+
+// decodeBody is decode; an empty body is fine when not required.
+func decodeBody(r *http.Request, v any, required bool) error {
 	body, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -184,6 +201,9 @@ func decode(r *http.Request, v any) error {
 		return brief.Errorf(brief.EInvalid, "reading the request body: %v", err)
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
+		if !required {
+			return nil
+		}
 		return brief.Errorf(brief.EInvalid, "a JSON request body is required")
 	}
 	if !utf8.Valid(body) {

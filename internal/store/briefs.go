@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +51,7 @@ type briefRow struct {
 	UpdatedAt       time.Time
 	Archived        bool
 	Member          brief.MemberRole
+	UserID          int64 // the caller's
 }
 
 // access loads a brief for a user and checks that they may act on it. An
@@ -69,7 +72,7 @@ func access(tx *sql.Tx, u brief.User, id string, act brief.Action) (briefRow, er
 		return r, err
 	}
 	r.CreatedAt, r.UpdatedAt, r.Archived = fromMS(created), fromMS(updated), archived.Valid
-	r.Member = brief.MemberRole(member.String)
+	r.Member, r.UserID = brief.MemberRole(member.String), u.ID
 	if r.Archived && u.Role != brief.RoleAdmin {
 		return r, brief.Errorf(brief.ENotFound, "brief not found")
 	}
@@ -260,6 +263,9 @@ func loadBrief(tx *sql.Tx, r briefRow) (brief.Brief, error) {
 		return b, err
 	}
 	rows.Close()
+	if b.LastReviewedVersion, err = lastReviewed(tx, r.ID, r.UserID); err != nil {
+		return b, err
+	}
 	open, err := conflicts(tx, r.ID)
 	if err != nil {
 		return b, err
@@ -275,29 +281,68 @@ func loadBrief(tx *sql.Tx, r briefRow) (brief.Brief, error) {
 }
 
 // ListBriefs lists the briefs a user is a member of (admins: all), newest
-// change first; archived ones only for admins who ask.
+// change first; archived ones only for admins who ask. Each carries its
+// open review items and whether it changed since the caller's last review.
 func (s *Store) ListBriefs(ctx context.Context, u brief.User, archived bool) ([]brief.Summary, error) {
-	q := `SELECT b.id, b.type, b.title, b.status, COALESCE(m.role, ''), b.created_at, b.updated_at, b.archived_at IS NOT NULL
+	q := `SELECT b.id, b.type, b.title, b.status, COALESCE(m.role, ''), b.created_at, b.updated_at, b.archived_at IS NOT NULL,
+		(SELECT COUNT(*) FROM comments c WHERE c.brief_id = b.id AND c.parent_id IS NULL AND c.deleted_at IS NULL AND c.resolved_at IS NULL),
+		(SELECT COUNT(*) FROM suggestions g WHERE g.brief_id = b.id AND g.status = 'open'),
+		(SELECT d.version FROM decisions d WHERE d.brief_id = b.id AND d.user_id = ? AND d.kind != 'submit' ORDER BY d.id DESC LIMIT 1)
 		FROM briefs b LEFT JOIN members m ON m.brief_id = b.id AND m.user_id = ?
 		WHERE (m.user_id IS NOT NULL OR ?) AND (b.archived_at IS NULL OR ?)
 		ORDER BY b.updated_at DESC, b.id`
 	admin := u.Role == brief.RoleAdmin
-	rows, err := s.db.QueryContext(ctx, q, u.ID, admin, admin && archived)
-	if err != nil {
-		return nil, brief.Internal(fmt.Errorf("sqlite: list briefs: %w", err))
-	}
-	defer rows.Close()
 	list := []brief.Summary{}
-	for rows.Next() {
-		var b brief.Summary
-		var created, updated int64
-		if err := rows.Scan(&b.ID, &b.Type, &b.Title, &b.Status, &b.Role, &created, &updated, &b.Archived); err != nil {
-			return nil, brief.Internal(fmt.Errorf("sqlite: list briefs: %w", err))
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(q, u.ID, u.ID, admin, admin && archived)
+		if err != nil {
+			return err
 		}
-		b.CreatedAt, b.UpdatedAt = fromMS(created), fromMS(updated)
-		list = append(list, b)
+		defer rows.Close()
+		for rows.Next() {
+			var b brief.Summary
+			var created, updated int64
+			var reviewed sql.NullInt64
+			if err := rows.Scan(&b.ID, &b.Type, &b.Title, &b.Status, &b.Role, &created, &updated, &b.Archived,
+				&b.OpenComments, &b.OpenSuggestions, &reviewed); err != nil {
+				return err
+			}
+			b.CreatedAt, b.UpdatedAt = fromMS(created), fromMS(updated)
+			if reviewed.Valid {
+				v := "v" + strconv.FormatInt(reviewed.Int64, 10)
+				b.LastReviewedVersion = &v
+			}
+			list = append(list, b)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		for i := range list {
+			if list[i].LastReviewedVersion == nil {
+				continue
+			}
+			if list[i].ChangedSinceReview, err = changedSince(tx, list[i].ID, *list[i].LastReviewedVersion); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return list, err
+}
+
+// changedSince says whether a brief's sections (text, titles, order)
+// differ from a named version's.
+func changedSince(tx *sql.Tx, id, ref string) (bool, error) {
+	then, err := resolveState(tx, id, ref)
+	if err != nil {
+		return false, err
 	}
-	return list, rows.Err()
+	now, err := resolveState(tx, id, "current")
+	if err != nil {
+		return false, err
+	}
+	return !slices.Equal(then.outline, now.outline), nil
 }
 
 // touch records a change to a brief: its updated time, and the workflow
@@ -622,6 +667,7 @@ func (s *Store) PutSection(ctx context.Context, u brief.User, id, key, text stri
 			return err
 		}
 		ev = append(ev, Event{Name: EventSectionChanged, Brief: id, Section: key, Version: w.Version})
+		ev = append(ev, mergeEvents(id, w.Conflicts)...)
 		return s.touch(tx, r, brief.EventTextChange, &ev)
 	})
 	if err == nil {
@@ -664,7 +710,7 @@ func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version
 		w.Version = v
 	}
 	for _, h := range failed {
-		c, err := s.keepConflict(tx, u, id, key, baseVersion, w.Version, h)
+		c, err := s.keepConflict(tx, u, id, key, merged, baseVersion, w.Version, h)
 		if err != nil {
 			return w, err
 		}

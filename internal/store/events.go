@@ -8,6 +8,8 @@ type Event struct {
 	Brief   string `json:"brief"`
 	Section string `json:"section,omitempty"`
 	Version int64  `json:"version,omitempty"`
+	// Data is what a live room broadcasts as is (review changes).
+	Data any `json:"data,omitempty"`
 }
 
 // The event names.
@@ -17,6 +19,7 @@ const (
 	EventBriefChanged   = "brief:changed"   // title, metadata or status
 	EventMembersChanged = "members:changed" // someone's access may have changed
 	EventBriefArchived  = "brief:archived"
+	EventReview         = "review:changed" // a comment, suggestion or decision; Data is its review.Change
 )
 
 // Publisher receives events (the live-sync hub).

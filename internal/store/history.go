@@ -288,7 +288,14 @@ type SectionDiff struct {
 func (s *Store) Diff(ctx context.Context, u brief.User, id, from, to string) ([]SectionDiff, error) {
 	var out []SectionDiff
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := access(tx, u, id, brief.ActRead); err != nil {
+		_, err := access(tx, u, id, brief.ActRead)
+		if err != nil {
+			return err
+		}
+		if from, err = reviewRef(tx, id, u.ID, from); err != nil {
+			return err
+		}
+		if to, err = reviewRef(tx, id, u.ID, to); err != nil {
 			return err
 		}
 		a, err := resolveState(tx, id, from)

@@ -113,6 +113,7 @@ func (s *Store) ApplyClientEdit(ctx context.Context, u brief.User, id string, e 
 			return err
 		}
 		res.Version, res.Text, res.Conflicts, res.Acked = w.Version, w.Text, w.Conflicts, e.N
+		ev = append(ev, mergeEvents(id, w.Conflicts)...)
 		if err := saveSyncRow(tx, u, e.ClientID, id, e.Section, e.N, e.Base, e.Delta, w.Version, ms(s.now())); err != nil {
 			return err
 		}
@@ -184,6 +185,7 @@ func (s *Store) RejoinSection(ctx context.Context, u brief.User, id, clientID, k
 			return err
 		}
 		res.Version, res.Text, res.Conflicts = w.Version, w.Text, w.Conflicts
+		ev = append(ev, mergeEvents(id, w.Conflicts)...)
 		if w.Version != version {
 			res.Changed = true
 			ev = append(ev, Event{Name: EventSectionChanged, Brief: id, Section: key, Version: w.Version})
@@ -217,9 +219,12 @@ func (s *Store) KeepClientText(ctx context.Context, u brief.User, id, key string
 		if err != nil {
 			return err
 		}
-		c, err = s.keepConflict(tx, u, id, key, version, version, revision.Hunk{Mine: text})
+		c, err = s.keepConflict(tx, u, id, key, "", version, version, revision.Hunk{Mine: text})
 		return err
 	})
+	if err == nil {
+		s.publish(mergeEvents(id, []brief.Conflict{c})...)
+	}
 	return c, err
 }
 

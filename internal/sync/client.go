@@ -111,7 +111,7 @@ func (c *client) run() {
 		switch m.Type {
 		case MsgPing:
 			c.enqueue(pongMsg{Type: MsgPong, T: m.T})
-		case MsgEdit, MsgPresence, MsgKeep:
+		case MsgEdit, MsgPresence, MsgKeep, MsgReview:
 			r.post(roomMsg{c: c, msg: m})
 		case MsgHello:
 			c.fail(brief.EInvalid, "hello was already received on this connection", CloseBadRequest)
@@ -224,6 +224,11 @@ func (c *client) enqueue(v any) {
 		c.hub.log.Error("sync: encode", "err", err)
 		return
 	}
+	c.enqueueData(data)
+}
+
+// enqueueData queues an encoded message (one encoding for many clients).
+func (c *client) enqueueData(data []byte) {
 	select {
 	case c.send <- outbound{data: data}:
 	case <-c.done:

@@ -18,6 +18,7 @@ const (
 	MsgPresence = "presence"
 	MsgKeep     = "keep"
 	MsgPing     = "ping"
+	MsgReview   = "review" // a review action (comment, suggestion, decision), answered by result or error
 )
 
 // Message types, server to client.
@@ -31,6 +32,9 @@ const (
 	MsgPeers     = "peers"
 	MsgError     = "error"
 	MsgPong      = "pong"
+	MsgResult    = "result" // the answer to a review action
+	// Review changes, broadcast to the whole room as review.Change:
+	// "comment", "suggestion" and "decision" messages.
 )
 
 // Close codes (RFC 6455 codes where one fits, 4000+ for the application).
@@ -79,6 +83,11 @@ type inbound struct {
 	Cursor   *Cursor         `json:"cursor,omitempty"`
 	Text     string          `json:"text,omitempty"`
 	T        json.RawMessage `json:"t,omitempty"`
+	// A review action: Action names it, Data holds its input as the REST
+	// route takes it, Ref is the client's to match the answer.
+	Action string          `json:"action,omitempty"`
+	Data   json.RawMessage `json:"data,omitempty"`
+	Ref    json.RawMessage `json:"ref,omitempty"`
 }
 
 // WelcomeSection is a section as a client starts from.
@@ -169,11 +178,20 @@ type peersMsg struct {
 }
 
 type errorMsg struct {
-	Type    string     `json:"type"`
-	Code    brief.Code `json:"code"`
-	Message string     `json:"message"`
-	Section string     `json:"section,omitempty"`
-	N       int64      `json:"n,omitempty"`
+	Type    string          `json:"type"`
+	Code    brief.Code      `json:"code"`
+	Message string          `json:"message"`
+	Section string          `json:"section,omitempty"`
+	N       int64           `json:"n,omitempty"`
+	Ref     json.RawMessage `json:"ref,omitempty"`
+	Action  string          `json:"action,omitempty"`
+}
+
+type resultMsg struct {
+	Type   string          `json:"type"`
+	Ref    json.RawMessage `json:"ref,omitempty"`
+	Action string          `json:"action"`
+	Data   any             `json:"data"`
 }
 
 type pongMsg struct {

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	gosync "sync"
@@ -154,6 +155,8 @@ func (r *room) handle(m roomMsg) {
 			r.presence(m.c, m.msg)
 		case MsgKeep:
 			r.keep(m.c, m.msg)
+		case MsgReview:
+			r.review(m.c, m.msg)
 		}
 	}
 }
@@ -432,6 +435,17 @@ func (r *room) event(e store.Event) {
 				r.peersDirty = true
 				r.schedule()
 			}
+		}
+	case store.EventReview:
+		// Text an accepted suggestion changed goes out first.
+		r.flush()
+		data, err := json.Marshal(e.Data)
+		if err != nil {
+			r.hub.log.Error("sync: encode", "err", err)
+			return
+		}
+		for c := range r.clients {
+			c.enqueueData(data)
 		}
 	case store.EventBriefArchived:
 		for c := range r.clients {

@@ -73,6 +73,8 @@ type Client struct {
 	changed   chan struct{} // pulsed on every state change
 	readDone  chan struct{}
 	rtts      []time.Duration // commit round trips (edit sent -> ack)
+	refs      int
+	pending   map[string]chan reviewReply // review actions waiting for their answer, by ref
 	onAck     func(section string, d time.Duration)
 }
 
@@ -165,6 +167,8 @@ type message struct {
 	Text      string `json:"text"`
 	Reason    string `json:"reason"`
 	Keep      bool   `json:"keep"`
+	Ref       string `json:"ref"`
+	Data      json.RawMessage
 	Conflicts []Conflict
 	Sections  []struct {
 		Key       string     `json:"key"`
@@ -328,7 +332,13 @@ func (c *Client) apply(m *message) {
 				delete(c.secs, k)
 			}
 		}
+	case "result":
+		c.answer(m.Ref, reviewReply{data: m.Data})
 	case "error":
+		if m.Ref != "" {
+			c.answer(m.Ref, reviewReply{err: &ReviewError{Code: m.Code, Message: m.Message}})
+			return
+		}
 		c.errs = append(c.errs, m.Code+": "+m.Message)
 		if s := c.secs[m.Section]; s != nil && m.N > 0 && s.inflight {
 			// The edit was refused: take the text back to what the server has.
@@ -594,4 +604,52 @@ func (c *Client) Close() error {
 	ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 	c.wmu.Unlock()
 	return ws.Close()
+}
+
+// ReviewError is a review action the server refused.
+type ReviewError struct {
+	Code, Message string
+}
+
+func (e *ReviewError) Error() string { return e.Code + ": " + e.Message }
+
+type reviewReply struct {
+	data json.RawMessage
+	err  error
+}
+
+// answer hands a review answer to whoever waits for ref (c.mu held).
+func (c *Client) answer(ref string, r reviewReply) {
+	if ch := c.pending[ref]; ch != nil {
+		delete(c.pending, ref)
+		ch <- r
+	}
+}
+
+// Review runs a review action (PROTOCOL.md "Review") and returns its
+// result's data, or the server's refusal as a *ReviewError.
+func (c *Client) Review(ctx context.Context, action string, data any) (json.RawMessage, error) {
+	c.mu.Lock()
+	c.refs++
+	ref := fmt.Sprintf("r%d", c.refs)
+	ch := make(chan reviewReply, 1)
+	if c.pending == nil {
+		c.pending = map[string]chan reviewReply{}
+	}
+	c.pending[ref] = ch
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.pending, ref)
+		c.mu.Unlock()
+	}()
+	if err := c.send(map[string]any{"type": "review", "ref": ref, "action": action, "data": data}); err != nil {
+		return nil, err
+	}
+	select {
+	case r := <-ch:
+		return r.data, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -485,3 +485,25 @@ func TestReviewTextComesBackAsText(t *testing.T) {
 		t.Fatalf("suggestion came back changed: %+v", list[0])
 	}
 }
+
+// TestCommentSurvivesDeleteAndRestore: comments are versioned with the
+// text: deleting the commented text detaches the comment, restoring a
+// version brings the text back and the comment with it.
+func TestCommentSurvivesDeleteAndRestore(t *testing.T) {
+	e := newEnv(t)
+	b := e.newBrief()
+	w := e.put(b.ID, "introduction", reviewText, 0)
+	c := e.comment(b.ID, "supervisor", "evidence from Łódź", "Source?", w.Version, reviewText)
+	var v store.Version
+	e.must(201, "POST", "/api/briefs/"+b.ID+"/versions", e.tokens["author"], map[string]string{"label": "Before cuts"}, &v)
+	e.put(b.ID, "introduction", "Cities decide.", w.Version)
+	if got := e.comments(b.ID)[c.ID]; !got.Detached || got.Quote != "evidence from Łódź" {
+		t.Fatalf("after deleting its text: %+v", got)
+	}
+	e.must(200, "POST", "/api/briefs/"+b.ID+"/restore", e.tokens["author"], map[string]string{"version": v.ID}, nil)
+	text, _ := e.currentText(b.ID)
+	got := e.comments(b.ID)[c.ID]
+	if got.Detached || covered(text, got.Start, got.End) != "evidence from Łódź" {
+		t.Fatalf("after restoring %s: %+v in %q", v.ID, got, text)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"briefstudio/internal/brief"
+	"briefstudio/internal/review"
 )
 
 var benchWords = strings.Fields(`migration asylum integration policy council member states
@@ -135,5 +136,43 @@ func BenchmarkSearch1000Briefs(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkCommentsAfterEdit: a 20 KB section with 200 comment threads;
+// each iteration one edit before them all, then the listing, which carries
+// every range through that edit and writes it back.
+func BenchmarkCommentsAfterEdit(b *testing.B) {
+	s, err := Open(b.TempDir() + "/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	u, _ := s.CreateUser(ctx, brief.User{Email: "a@example.org", Name: "A", Role: brief.RoleAuthor})
+	br, _ := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "Bench"})
+	rng := rand.New(rand.NewSource(1))
+	text := benchText(rng, 20_000)
+	w, err := s.PutSection(ctx, u, br.ID, "introduction", text, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len([]rune(text))
+	for i := range 200 {
+		start := i * (n - 20) / 200
+		if _, err := s.AddComment(ctx, u, br.ID, review.NewComment{Section: "introduction", Start: start, End: start + 15, Body: "Why?"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		text = fmt.Sprintf("Edit %d. ", i) + text
+		if w, err = s.PutSection(ctx, u, br.ID, "introduction", text, w.Version); err != nil {
+			b.Fatal(err)
+		}
+		list, err := s.Comments(ctx, u, br.ID, "")
+		if err != nil || len(list) != 200 {
+			b.Fatal(err, len(list))
+		}
 	}
 }

@@ -1,5 +1,7 @@
 package pdf
 
+import "math"
+
 // Page geometry in mm (A4). The footer band below the text area is where
 // the default page number, and later the branded footer, are drawn.
 type geometry struct {
@@ -40,6 +42,7 @@ type item struct {
 	keep   bool    // keep on the same page as the next item
 	ops    []op
 	bars   []float64 // x of block-quote bars, drawn over before+h
+	opens  int       // how many of the last bars start here: drawn over h only
 	head   []*item   // table header rows repeated when a page starts here
 	anchor int       // heading index placed by this item, -1 none
 	link   int       // internal link to heading (TOC line), -1 none
@@ -122,26 +125,18 @@ func lineItems(lines []line, x0 float64, ts textStyle, before float64, bars []fl
 		}
 		h := size * ts.leading * ptMM
 		it := newItem(h)
+		runs := 0
+		for _, wd := range l.words {
+			runs += len(wd.runs)
+		}
+		it.ops = make([]op, 0, runs) // an op is large: grow it once
 		base := (h-size*ptMM)/2 + size*0.78*ptMM
 		for k, wd := range l.words {
 			x := x0 + l.xs[k]
 			for ri, r := range wd.runs {
-				// Join a word to the previous text op when the gap is exactly
-				// that font's space: one Text call per run of a line keeps
-				// the content stream (and its compression) small.
-				if n := len(it.ops); n > 0 && ri == 0 {
-					p := &it.ops[n-1].run
-					if p.f == r.f && p.size == r.size && p.color == r.color && p.link == "" && r.link == "" && p.rise == r.rise {
-						sw, _ := r.f.width(' ')
-						gap := x - (it.ops[n-1].x + p.w)
-						sp := float64(sw) * r.size / 1000 * ptMM
-						if gap-sp < 0.005 && sp-gap < 0.005 {
-							p.text += " " + r.text
-							p.w += gap + r.w
-							x += r.w
-							continue
-						}
-					}
+				if ri == 0 && k > 0 && it.joinWord(r, x, l.words[k-1].space) {
+					x += r.w
+					continue
 				}
 				it.ops = append(it.ops, op{kind: opText, x: x, y: base - r.rise, run: r, ref: -1})
 				x += r.w
@@ -155,4 +150,32 @@ func lineItems(lines []line, x0 float64, ts textStyle, before float64, bars []fl
 		items = append(items, it)
 	}
 	return items
+}
+
+// joinWord appends r, a word's first run starting at x, to the item's last
+// text op when both are set alike and the gap between them is exactly that
+// font's space (space is the natural gap, so the space is in that font too).
+// One Text call per run of a line instead of one per word keeps drawing and
+// the content stream small. Justified lines keep a call per word: gofpdf
+// can only justify UTF-8 text in CellFormat, whose TJ output costs more per
+// word than Text (measured), and Tw does not apply to two-byte codes.
+func (it *item) joinWord(r run, x, space float64) bool {
+	n := len(it.ops)
+	if n == 0 || it.ops[n-1].kind != opText {
+		return false
+	}
+	o := &it.ops[n-1]
+	p := &o.run
+	if p.f != r.f || p.size != r.size || p.color != r.color || p.rise != r.rise || p.link != "" || r.link != "" {
+		return false
+	}
+	sw, _ := r.f.width(' ')
+	sp := float64(sw) * r.size / 1000 * ptMM
+	const eps = 0.005 // mm
+	if math.Abs(space-sp) > eps || math.Abs(x-(o.x+p.w)-sp) > eps {
+		return false
+	}
+	p.text += " " + r.text
+	p.w = x + r.w - o.x
+	return true
 }

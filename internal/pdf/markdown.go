@@ -199,6 +199,7 @@ func (b *builder) block(n ast.Node, src []byte, c ctx) {
 		}
 		if len(b.items) > start {
 			b.items[start].before = b.gap(c) * 1.6
+			b.items[start].opens++ // the bar does not reach into the gap above
 		}
 	case *ast.List:
 		b.list(n, src, c)
@@ -459,6 +460,11 @@ func (b *builder) table(t *east.Table, src []byte, c ctx) {
 		cols[i] = i
 	}
 	groups := tb.split(cols)
+	// One size for all column groups, so they read as one table.
+	size := tableSizes[0]
+	for _, g := range groups {
+		size = min(size, tb.fit(g))
+	}
 	for gi, g := range groups {
 		if len(groups) > 1 {
 			note := fmt.Sprintf("Table, columns %d–%d of %d", g[0]+1, g[len(g)-1]+1, ncol)
@@ -472,7 +478,7 @@ func (b *builder) table(t *east.Table, src []byte, c ctx) {
 				it.keep = true
 			}
 		}
-		tb.set(g)
+		tb.set(g, size)
 		if b.err != nil {
 			return
 		}
@@ -564,18 +570,28 @@ func (t *tableSet) split(cols []int) [][]int {
 	return append(groups, cur)
 }
 
-// set lays out the columns cols of the table as items.
-func (t *tableSet) set(cols []int) {
-	pad := t.pad(len(cols))
-	avail := t.c.w - 2*pad*float64(len(cols))
-	var size float64
-	var minW, maxW []float64
-	for _, size = range tableSizes {
-		minW, maxW = t.measure(cols, size)
-		if sum(minW) <= avail {
-			break
+// avail is the width left for the text of cols.
+func (t *tableSet) avail(cols []int) float64 {
+	return t.c.w - 2*t.pad(len(cols))*float64(len(cols))
+}
+
+// fit returns the largest table size at which no word of cols breaks, or
+// the smallest size.
+func (t *tableSet) fit(cols []int) float64 {
+	for _, size := range tableSizes {
+		minW, _ := t.measure(cols, size)
+		if sum(minW) <= t.avail(cols) {
+			return size
 		}
 	}
+	return tableSizes[len(tableSizes)-1]
+}
+
+// set lays out the columns cols of the table as items at size (pt).
+func (t *tableSet) set(cols []int, size float64) {
+	pad := t.pad(len(cols))
+	avail := t.avail(cols)
+	minW, maxW := t.measure(cols, size)
 	widths := make([]float64, len(cols))
 	switch {
 	case sum(maxW) <= avail:

@@ -6,10 +6,10 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"io"
-	"sort"
 	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
@@ -38,6 +38,19 @@ type Options struct {
 
 // Render writes the sections as a PDF to w.
 func Render(w io.Writer, sections []Section, opts Options) error {
+	// gofpdf parses every font it is given, per document (about 3 ms a
+	// face). The faces every document uses are registered while the body
+	// is laid out; the faces only the layout asks for follow in draw.
+	base := []*face{faces.lib[serif][0], faces.lib[sans][0]}
+	if len(sections) > 0 {
+		base = append(base, faces.lib[sans][stBold]) // section titles
+	}
+	ready := make(chan docResult, 1) // buffered: an early return strands no goroutine
+	go func() {
+		f := newDocument(a4, opts)
+		ready <- docResult{f, addFaces(f, base)}
+	}()
+
 	b := newBuilder(a4, defaultTheme)
 	for i, s := range sections {
 		b.section(i+1, s)
@@ -57,7 +70,11 @@ func Render(w io.Writer, sections []Section, opts Options) error {
 		}
 		pages = append(paginate(toc, b.g.textH()), pages...)
 	}
-	return draw(w, b, pages, opts)
+	d := <-ready
+	if d.err != nil {
+		return d.err
+	}
+	return draw(w, d.f, b, pages, opts)
 }
 
 // toc lays out the table of contents: one entry per heading down to depth 3,
@@ -126,50 +143,11 @@ func (b *builder) toc() ([]*item, error) {
 	return out, nil
 }
 
-// draw writes paginated items with gofpdf.
-func draw(w io.Writer, b *builder, pages [][]placed, opts Options) error {
+// draw writes paginated items on f, whose base faces are registered.
+func draw(w io.Writer, f *gofpdf.Fpdf, b *builder, pages [][]placed, opts Options) error {
 	g := b.g
-	f := gofpdf.New("P", "mm", "A4", "")
-	f.SetMargins(g.left, g.top, g.right)
-	f.SetAutoPageBreak(false, 0)
-	f.SetCompression(true)
-	f.SetCreator("Brief Studio", true)
-	f.SetTitle(opts.Title, true)
-	f.SetAuthor(opts.Author, true)
-	f.SetSubject(opts.Subject, true)
-	f.SetKeywords(opts.Keywords, true)
-	if opts.Language != "" {
-		f.SetXmpMetadata([]byte(xmpLanguage(opts.Language)))
-	}
-
-	// Register only the faces this document uses (gofpdf parses each one
-	// per document), always including the footer's sans.
-	used := map[*face]bool{faces.lib[sans][0]: true, faces.lib[serif][0]: true}
-	for _, p := range pages {
-		for _, pl := range p {
-			for _, o := range pl.it.ops {
-				if o.run.f != nil {
-					used[o.run.f] = true
-				}
-			}
-		}
-	}
-	order := make([]*face, 0, len(used))
-	for fc := range used {
-		order = append(order, fc)
-	}
-	// A fixed order keeps the output byte-stable.
-	sort.Slice(order, func(i, j int) bool {
-		return order[i].family+order[i].style < order[j].family+order[j].style
-	})
-	for _, fc := range order {
-		f.AddUTF8FontFromBytes(fc.family, fc.style, fc.ttf)
-		// gofpdf prints a font parse error and carries on; selecting the
-		// font turns that into f.Err().
-		f.SetFont(fc.family, fc.style, 10)
-		if err := f.Error(); err != nil {
-			return fmt.Errorf("pdf: font %s%s: %w", fc.family, fc.style, err)
-		}
+	if err := addFaces(f, usedFaces(pages)); err != nil {
+		return err
 	}
 
 	links := make([]int, len(b.headings))
@@ -188,7 +166,15 @@ func draw(w io.Writer, b *builder, pages [][]placed, opts Options) error {
 
 	var curFace *face
 	var curSize float64
-	curColor := rgb{-1, -1, -1}
+	// Text colour is set as the fill colour too: when the two differ gofpdf
+	// wraps every Text call in "q <colour> ... Q", a second formatted
+	// string per word. curColor is invalid after anything else fills.
+	noColor := rgb{-1, -1, -1}
+	curColor := noColor
+	fill := func(c rgb) {
+		f.SetFillColor(c.r, c.g, c.b)
+		curColor = noColor
+	}
 	setFont := func(fc *face, size float64) {
 		if fc != curFace || size != curSize {
 			f.SetFont(fc.family, fc.style, size)
@@ -201,18 +187,22 @@ func draw(w io.Writer, b *builder, pages [][]placed, opts Options) error {
 	}
 	for pi, p := range pages {
 		f.AddPage()
-		curFace, curColor = nil, rgb{-1, -1, -1}
+		curFace, curColor = nil, noColor
 		for _, pl := range p {
 			top := g.top + pl.y
 			it := pl.it
-			for _, bx := range it.bars {
-				f.SetFillColor(b.th.rule.r, b.th.rule.g, b.th.rule.b)
-				f.Rect(g.left+bx, top-pl.b, 0.8, it.h+pl.b, "F")
+			for i, bx := range it.bars {
+				fill(b.th.rule)
+				from := top - pl.b
+				if i >= len(it.bars)-it.opens {
+					from = top
+				}
+				f.Rect(g.left+bx, from, 0.8, top+it.h-from, "F")
 			}
 			for _, o := range it.ops {
 				switch o.kind {
 				case opRect:
-					f.SetFillColor(o.color.r, o.color.g, o.color.b)
+					fill(o.color)
 					f.Rect(g.left+o.x, top+o.y, o.w, o.h, "F")
 				case opLine:
 					f.SetDrawColor(o.color.r, o.color.g, o.color.b)
@@ -239,6 +229,7 @@ func draw(w io.Writer, b *builder, pages [][]placed, opts Options) error {
 					setFont(r.f, r.size)
 					if r.color != curColor {
 						f.SetTextColor(r.color.r, r.color.g, r.color.b)
+						f.SetFillColor(r.color.r, r.color.g, r.color.b)
 						curColor = r.color
 					}
 					f.Text(x, top+o.y, txt)
@@ -259,10 +250,11 @@ func draw(w io.Writer, b *builder, pages [][]placed, opts Options) error {
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	if err := f.Output(w); err != nil {
+	var plain bytes.Buffer
+	if err := f.Output(&plain); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	return nil
+	return deflateStreams(w, plain.Bytes())
 }
 
 // pageNumber is the default footer: the page number, centred.

@@ -46,7 +46,7 @@ func longDoc(sections int) []Section {
 }
 
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"elements"} {
+	for _, name := range []string{"elements", "wide"} {
 		t.Run(name, func(t *testing.T) {
 			p := render(t, loadSections(t, name+".md"), Options{Title: "Elements", TOCMinHeadings: 3})
 			got := tool(t, "pdftotext", "-layout", p, "-")
@@ -160,6 +160,7 @@ func TestWidowsAndOrphans(t *testing.T) {
 			pageOf[pl.it] = pi
 		}
 	}
+	broken := 0
 	for i := 0; i < len(b.items); {
 		j := i + 1
 		for j < len(b.items) && b.items[j].before == 0 && len(b.items[j].ops) > 0 && b.items[j].anchor < 0 && b.items[i].anchor < 0 {
@@ -167,11 +168,17 @@ func TestWidowsAndOrphans(t *testing.T) {
 		}
 		para := b.items[i:j]
 		for k := 1; k < len(para); k++ {
-			if pageOf[para[k]] != pageOf[para[k-1]] && (k < 2 || len(para)-k < 2) {
-				t.Errorf("paragraph of %d lines broken after line %d", len(para), k)
+			if pageOf[para[k]] != pageOf[para[k-1]] {
+				broken++
+				if k < 2 || len(para)-k < 2 {
+					t.Errorf("paragraph of %d lines broken after line %d", len(para), k)
+				}
 			}
 		}
 		i = j
+	}
+	if broken < 5 {
+		t.Errorf("only %d paragraphs broken across pages: the test proves little", broken)
 	}
 }
 
@@ -194,6 +201,20 @@ func TestTableHeaderRepeats(t *testing.T) {
 	}
 	if split < 2 {
 		t.Fatalf("table on %d pages, want it split", split)
+	}
+	// Rows are never split: each row's three cells share a line.
+	row := regexp.MustCompile(`(?m)^\s*Town (\d+)\s+(\d+)\s+(\d+)\.\d%\s*$`)
+	seen := map[string]bool{}
+	for _, pg := range pages {
+		for _, m := range row.FindAllStringSubmatch(pg, -1) {
+			if n, _ := strconv.Atoi(m[1]); strconv.Itoa(1000+n*37) != m[2] {
+				t.Errorf("row %s has the cells of another row: %q", m[1], m[0])
+			}
+			seen[m[1]] = true
+		}
+	}
+	if len(seen) != 150 {
+		t.Errorf("%d whole rows read back, want 150", len(seen))
 	}
 	// Right-aligned numeric column: the numbers end in the same column.
 	ends := map[int]bool{}
@@ -258,6 +279,17 @@ func TestEdgeCases(t *testing.T) {
 			}
 			if n := pdfPages(t, p); n < max(tt.minPages, 1) {
 				t.Errorf("pages = %d, want >= %d", n, tt.minPages)
+			}
+			// Nothing runs off the text area sideways, and no text is set
+			// smaller than the table's smallest size (a box is about 1.1
+			// times the font size high).
+			for _, w := range wordBoxes(t, p) {
+				if w.xMin < a4.left*mmPt-0.5 || w.xMax > (a4.pageW-a4.right)*mmPt+0.5 {
+					t.Errorf("page %d: %q at x %.1f–%.1f pt is outside the text area", w.page, w.text, w.xMin, w.xMax)
+				}
+				if h := w.yMax - w.yMin; h < tableSizes[len(tableSizes)-1] {
+					t.Errorf("page %d: %q is %.1f pt high, too small to read", w.page, w.text, h)
+				}
 			}
 			if tt.name == "LongWord" {
 				// Drop the page numbers that pdftotext puts between pages.

@@ -93,8 +93,25 @@ func words(spans []span, ts textStyle) ([]word, error) {
 		} else if sp.link != "" {
 			color = linkColor
 		}
+		// Printable ASCII is always in the Liberation face: skip pick.
+		lib := faces.lib[fam][st]
+		if err := lib.load(); err != nil {
+			return nil, err
+		}
 		from := -1 // byte offset in sp.text where the last run started, -1 if not a slice of it
 		for i, r := range sp.text {
+			if r > ' ' && r < 0x7f && lib.ascii[r] != 0 {
+				if n := len(cur.runs); n > 0 && from >= 0 {
+					last := &cur.runs[n-1]
+					if last.f == lib && last.size == size && last.color == color && last.link == sp.link && last.rise == rise {
+						w := float64(lib.ascii[r]) * size / 1000 * ptMM
+						last.text = sp.text[from : i+1]
+						last.w += w
+						cur.w += w
+						continue
+					}
+				}
+			}
 			if r == '\n' {
 				flush(0, true)
 				from = -1

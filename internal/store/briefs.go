@@ -86,7 +86,7 @@ func access(tx *sql.Tx, u brief.User, id string, act brief.Action) (briefRow, er
 // outside the store, such as the websocket and the PDF export).
 func (s *Store) Authorize(ctx context.Context, u brief.User, id string, act brief.Action) (brief.MemberRole, error) {
 	var m brief.MemberRole
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		r, err := access(tx, u, id, act)
 		m = r.Member
 		return err
@@ -293,7 +293,7 @@ func (s *Store) ListBriefs(ctx context.Context, u brief.User, archived bool) ([]
 		ORDER BY b.updated_at DESC, b.id`
 	admin := u.Role == brief.RoleAdmin
 	list := []brief.Summary{}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.Query(q, u.ID, u.ID, admin, admin && archived)
 		if err != nil {
 			return err
@@ -722,7 +722,7 @@ func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version
 // Members lists a brief's members.
 func (s *Store) Members(ctx context.Context, u brief.User, id string) ([]brief.Member, error) {
 	var list []brief.Member
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := access(tx, u, id, brief.ActRead); err != nil {
 			return err
 		}

@@ -87,7 +87,7 @@ func (s *Store) workflow(ctx context.Context, u brief.User, id, kind, note strin
 // Decisions lists a brief's workflow decisions, oldest first.
 func (s *Store) Decisions(ctx context.Context, u brief.User, id string) ([]review.Decision, error) {
 	list := []review.Decision{}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := access(tx, u, id, brief.ActRead); err != nil {
 			return err
 		}

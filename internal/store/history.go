@@ -48,7 +48,7 @@ type Version struct {
 // Revisions lists a brief's revisions, newest first.
 func (s *Store) Revisions(ctx context.Context, u brief.User, id string) ([]Revision, error) {
 	list := []Revision{}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := access(tx, u, id, brief.ActRead); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (s *Store) createVersion(tx *sql.Tx, u brief.User, id, label, kind string) 
 // Versions lists a brief's named versions, newest first.
 func (s *Store) Versions(ctx context.Context, u brief.User, id string) ([]Version, error) {
 	list := []Version{}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		if _, err := access(tx, u, id, brief.ActRead); err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ type SectionDiff struct {
 // Diff compares two states of a brief section by section, with word diffs.
 func (s *Store) Diff(ctx context.Context, u brief.User, id, from, to string) ([]SectionDiff, error) {
 	var out []SectionDiff
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		_, err := access(tx, u, id, brief.ActRead)
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -30,7 +31,12 @@ var migrations embed.FS
 
 // Store is the SQLite-backed service.
 type Store struct {
-	db  *sql.DB
+	db *sql.DB
+	// wmu lets one write transaction run at a time in this process, so
+	// writers queue here (a handoff) rather than in SQLite's busy handler,
+	// which sleeps for milliseconds between retries. Other processes (the
+	// command line while serve runs) still meet busy_timeout.
+	wmu gosync.Mutex
 	now func() time.Time
 	pub Publisher
 }
@@ -131,7 +137,19 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.run(ctx, nil, fn)
+}
+
+// read runs fn in a read-only transaction: a consistent snapshot that
+// neither waits for nor blocks the writer (WAL).
+func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.run(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) run(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return brief.Internal(fmt.Errorf("sqlite: begin: %w", err))
 	}

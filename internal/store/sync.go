@@ -66,68 +66,118 @@ func sectionNow(tx *sql.Tx, id, key string) (string, int64, error) {
 	return cur, version, err
 }
 
+// ClientEditRequest is one live client's edit for ApplyClientEdits.
+type ClientEditRequest struct {
+	User brief.User
+	Edit ClientEdit
+	// BaseText is the text at Edit.Base when the caller has it cached
+	// (else it is rebuilt from the log).
+	BaseText *string
+}
+
 // ApplyClientEdit applies a live client's edit: the client's text is
 // rebuilt from the text at e.Base (baseText when the caller has it cached,
 // else from the log) and merged onto the current text, committed, and the
 // client's sequence number recorded in the same transaction, so the same
 // edit is never applied twice. A delta that does not apply is invalid.
 func (s *Store) ApplyClientEdit(ctx context.Context, u brief.User, id string, e ClientEdit, baseText *string) (ClientResult, error) {
-	var res ClientResult
+	res, errs, err := s.ApplyClientEdits(ctx, id, []ClientEditRequest{{User: u, Edit: e, BaseText: baseText}})
+	if err != nil {
+		return ClientResult{}, err
+	}
+	return res[0], errs[0]
+}
+
+// ApplyClientEdits applies a batch of live edits to one brief, in order,
+// each as ApplyClientEdit would, in one transaction: one commit for many
+// edits, which is what lets a busy room keep up. Each edit runs in a
+// savepoint, so a refused one (errs[i]) leaves the others; err is a
+// failure of the whole batch, of which nothing was written.
+func (s *Store) ApplyClientEdits(ctx context.Context, id string, reqs []ClientEditRequest) ([]ClientResult, []error, error) {
+	results := make([]ClientResult, len(reqs))
+	errs := make([]error, len(reqs))
 	var ev []Event
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		r, err := access(tx, u, id, brief.ActEdit)
-		if err != nil {
-			return err
-		}
-		cur, version, err := sectionNow(tx, id, e.Section)
-		if err != nil {
-			return err
-		}
-		if e.Base < 0 || e.Base > version {
-			return brief.Errorf(brief.EInvalid, "section %q has no version %d", e.Section, e.Base)
-		}
-		base := ""
-		if baseText != nil {
-			base = *baseText
-		} else if base, err = textAt(tx, id, e.Section, e.Base); err != nil {
-			return err
-		}
-		mine, err := revision.ApplyDelta(base, e.Delta)
-		if err != nil {
-			return brief.Errorf(brief.EInvalid, "the edit does not apply to version %d of %q: %s", e.Base, e.Section, brief.ErrorMessage(err))
-		}
-		row, err := loadSyncRow(tx, u, e.ClientID, id, e.Section)
-		if err != nil {
-			return err
-		}
-		res = ClientResult{Version: version, Text: cur, Mine: mine, Acked: row.n, Conflicts: []brief.Conflict{}}
-		if e.N <= row.n {
-			res.Duplicate = true
-			return nil
-		}
-		if err := brief.ValidateSectionText(mine); err != nil {
-			return err
-		}
-		w, err := s.mergeText(tx, u, id, e.Section, cur, version, base, e.Base, mine, false)
-		if err != nil {
-			return err
-		}
-		res.Version, res.Text, res.Conflicts, res.Acked = w.Version, w.Text, w.Conflicts, e.N
-		ev = append(ev, mergeEvents(id, w.Conflicts)...)
-		if err := saveSyncRow(tx, u, e.ClientID, id, e.Section, e.N, e.Base, e.Delta, w.Version, ms(s.now())); err != nil {
-			return err
-		}
-		if w.Version != version {
-			res.Changed = true
-			ev = append(ev, Event{Name: EventSectionChanged, Brief: id, Section: e.Section, Version: w.Version})
-			return s.touch(tx, r, brief.EventTextChange, &ev)
+		for i, req := range reqs {
+			if _, err := tx.Exec(`SAVEPOINT edit`); err != nil {
+				return err
+			}
+			var mine []Event
+			results[i], errs[i] = s.applyClientEdit(tx, req.User, id, req.Edit, req.BaseText, &mine)
+			if errs[i] != nil {
+				if brief.ErrorCode(errs[i]) == brief.EInternal {
+					return errs[i]
+				}
+				if _, err := tx.Exec(`ROLLBACK TO edit`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(`RELEASE edit`); err != nil {
+				return err
+			}
+			if errs[i] == nil {
+				ev = append(ev, mine...)
+			}
 		}
 		return nil
 	})
-	if err == nil {
-		s.publish(ev...)
+	if err != nil {
+		return nil, nil, err
 	}
-	return res, err
+	s.publish(ev...)
+	return results, errs, nil
+}
+
+func (s *Store) applyClientEdit(tx *sql.Tx, u brief.User, id string, e ClientEdit, baseText *string, ev *[]Event) (ClientResult, error) {
+	var res ClientResult
+	r, err := access(tx, u, id, brief.ActEdit)
+	if err != nil {
+		return res, err
+	}
+	cur, version, err := sectionNow(tx, id, e.Section)
+	if err != nil {
+		return res, err
+	}
+	if e.Base < 0 || e.Base > version {
+		return res, brief.Errorf(brief.EInvalid, "section %q has no version %d", e.Section, e.Base)
+	}
+	base := ""
+	if baseText != nil {
+		base = *baseText
+	} else if base, err = textAt(tx, id, e.Section, e.Base); err != nil {
+		return res, err
+	}
+	mine, err := revision.ApplyDelta(base, e.Delta)
+	if err != nil {
+		return res, brief.Errorf(brief.EInvalid, "the edit does not apply to version %d of %q: %s", e.Base, e.Section, brief.ErrorMessage(err))
+	}
+	row, err := loadSyncRow(tx, u, e.ClientID, id, e.Section)
+	if err != nil {
+		return res, err
+	}
+	res = ClientResult{Version: version, Text: cur, Mine: mine, Acked: row.n, Conflicts: []brief.Conflict{}}
+	if e.N <= row.n {
+		res.Duplicate = true
+		return res, nil
+	}
+	if err := brief.ValidateSectionText(mine); err != nil {
+		return res, err
+	}
+	w, err := s.mergeText(tx, u, id, e.Section, cur, version, base, e.Base, mine, false)
+	if err != nil {
+		return res, err
+	}
+	res.Version, res.Text, res.Conflicts, res.Acked = w.Version, w.Text, w.Conflicts, e.N
+	*ev = append(*ev, mergeEvents(id, w.Conflicts)...)
+	if err := saveSyncRow(tx, u, e.ClientID, id, e.Section, e.N, e.Base, e.Delta, w.Version, ms(s.now())); err != nil {
+		return res, err
+	}
+	if w.Version != version {
+		res.Changed = true
+		*ev = append(*ev, Event{Name: EventSectionChanged, Brief: id, Section: e.Section, Version: w.Version})
+		return res, s.touch(tx, r, brief.EventTextChange, ev)
+	}
+	return res, nil
 }
 
 // RejoinSection merges what a returning client had not had acknowledged:
@@ -239,7 +289,7 @@ type LiveSection struct {
 // LiveState reads a brief's live sections, title and status for a room
 // (no permission check: the room checks its clients).
 func (s *Store) LiveState(ctx context.Context, id string) (title string, status brief.Status, secs []LiveSection, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx *sql.Tx) error {
 		var archived bool
 		err := tx.QueryRow(`SELECT title, status, archived_at IS NOT NULL FROM briefs WHERE id = ?`, id).Scan(&title, &status, &archived)
 		if errors.Is(err, sql.ErrNoRows) || archived {
@@ -268,7 +318,7 @@ func (s *Store) LiveState(ctx context.Context, id string) (title string, status 
 // TextAt returns a section's text at a version (no permission check).
 func (s *Store) TextAt(ctx context.Context, id, key string, version int64) (string, error) {
 	var text string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		text, err = textAt(tx, id, key, version)
 		return err

@@ -39,6 +39,8 @@ type room struct {
 	dirty      map[string]bool
 	peersDirty bool
 	flushC     <-chan time.Time
+	flushNow   bool      // fan out once the current message is handled
+	lastFlush  time.Time // when the room last fanned out
 }
 
 // live is a section as the room holds it: the latest committed text.
@@ -85,7 +87,30 @@ func (r *room) run() {
 	for {
 		select {
 		case m := <-r.in:
-			r.handle(m)
+			if !isEdit(m) {
+				r.handle(m)
+				break
+			}
+			// Edits waiting behind this one are committed with it: one
+			// transaction for the batch.
+			batch, next := []roomMsg{m}, roomMsg{}
+		drain:
+			for len(batch) < MaxEditBatch {
+				select {
+				case n := <-r.in:
+					if !isEdit(n) {
+						next = n
+						break drain
+					}
+					batch = append(batch, n)
+				default:
+					break drain
+				}
+			}
+			r.edits(batch)
+			if next.c != nil || next.shutdown {
+				r.handle(next)
+			}
 		case <-r.wake:
 			r.evMu.Lock()
 			events := r.events
@@ -113,6 +138,10 @@ func (r *room) run() {
 			close(r.done)
 			return
 		}
+		if r.flushNow {
+			r.flushNow = false
+			r.flush()
+		}
 	}
 }
 
@@ -120,10 +149,18 @@ func (r *room) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
 }
 
-// schedule arranges a fan-out on the next tick.
+// schedule arranges a fan-out: at once (after the message in hand) when
+// the room has been quiet for a tick, else on the next tick. So a lone
+// keystroke reaches the others without waiting, and a busy room still
+// sends one delta per tick for many edits.
 func (r *room) schedule() {
-	if r.flushC == nil {
-		r.flushC = time.After(FanOutTick)
+	if r.flushC != nil || r.flushNow {
+		return
+	}
+	if since := time.Since(r.lastFlush); since >= FanOutTick {
+		r.flushNow = true
+	} else {
+		r.flushC = time.After(FanOutTick - since)
 	}
 }
 
@@ -150,7 +187,7 @@ func (r *room) handle(m roomMsg) {
 		}
 		switch m.msg.Type {
 		case MsgEdit:
-			r.edit(m.c, m.msg)
+			r.edits([]roomMsg{m})
 		case MsgPresence:
 			r.presence(m.c, m.msg)
 		case MsgKeep:
@@ -266,53 +303,97 @@ func (r *room) peer(c *client) Peer {
 	return Peer{ID: c.id, User: brief.Person{ID: c.user.ID, Name: c.user.Name}, Role: string(c.member), Section: c.section, Cursor: c.cursor}
 }
 
-// edit applies a client's edit: committed first, acknowledged at once with
-// the delta that takes the client's new shadow to the committed text; the
-// others hear of it on the next tick.
-func (r *room) edit(c *client, m *inbound) {
-	sh := c.secs[m.Section]
-	if sh == nil {
-		c.enqueue(errorMsg{Type: MsgError, Code: brief.ENotFound, Message: "no such section in this brief", Section: m.Section, N: m.N})
+func isEdit(m roomMsg) bool { return m.msg != nil && m.msg.Type == MsgEdit && !m.leave && !m.shutdown }
+
+// MaxEditBatch bounds how many queued edits one transaction commits.
+const MaxEditBatch = 64
+
+// pendingEdit is an edit of a batch on its way to the store.
+type pendingEdit struct {
+	c  *client
+	m  *inbound
+	sh *shadow
+}
+
+// edits applies clients' edits: committed first (a batch in one
+// transaction), each acknowledged at once with the delta that takes the
+// client's new shadow to the committed text; the others hear of them on
+// the next tick.
+func (r *room) edits(batch []roomMsg) {
+	var todo []pendingEdit
+	var reqs []store.ClientEditRequest
+	for _, bm := range batch {
+		c, m := bm.c, bm.msg
+		if !r.clients[c] || !r.recheck(c) {
+			continue // it left, or never got in
+		}
+		sh := c.secs[m.Section]
+		if sh == nil {
+			c.enqueue(errorMsg{Type: MsgError, Code: brief.ENotFound, Message: "no such section in this brief", Section: m.Section, N: m.N})
+			continue
+		}
+		if !brief.Can(c.user.Actor(c.member), brief.ActEdit) {
+			c.enqueue(errorMsg{Type: MsgError, Code: brief.EForbidden, Section: m.Section, N: m.N,
+				Message: brief.ErrorMessage(brief.Authorize(c.user.Actor(c.member), brief.ActEdit))})
+			continue
+		}
+		if m.N <= sh.n {
+			continue // applied before (a client resending after a lost ack)
+		}
+		if m.N != sh.n+1 {
+			r.resync(c, m.Section, "edit number out of sequence")
+			continue
+		}
+		var base *string
+		switch {
+		case m.Base == sh.m:
+			base = &sh.text
+		case sh.backup != nil && m.Base == sh.backupM:
+			base = sh.backup
+		}
+		todo = append(todo, pendingEdit{c, m, sh})
+		reqs = append(reqs, store.ClientEditRequest{User: c.user, BaseText: base,
+			Edit: store.ClientEdit{ClientID: c.clientID, Section: m.Section, N: m.N, Base: m.Base, Delta: m.Delta}})
+	}
+	if len(reqs) == 0 {
 		return
-	}
-	if !brief.Can(c.user.Actor(c.member), brief.ActEdit) {
-		c.enqueue(errorMsg{Type: MsgError, Code: brief.EForbidden, Section: m.Section, N: m.N,
-			Message: brief.ErrorMessage(brief.Authorize(c.user.Actor(c.member), brief.ActEdit))})
-		return
-	}
-	if m.N <= sh.n {
-		return // applied before (a client resending after a lost ack)
-	}
-	if m.N != sh.n+1 {
-		r.resync(c, m.Section, "edit number out of sequence")
-		return
-	}
-	var base *string
-	switch {
-	case m.Base == sh.m:
-		base = &sh.text
-	case sh.backup != nil && m.Base == sh.backupM:
-		base = sh.backup
 	}
 	ctx, cancel := r.ctx()
 	defer cancel()
-	res, err := r.hub.store.ApplyClientEdit(ctx, c.user, r.id,
-		store.ClientEdit{ClientID: c.clientID, Section: m.Section, N: m.N, Base: m.Base, Delta: m.Delta}, base)
-	if err != nil {
-		switch brief.ErrorCode(err) {
-		case brief.EForbidden, brief.ENotFound:
-			c.enqueue(errorMsg{Type: MsgError, Code: brief.ErrorCode(err), Message: brief.ErrorMessage(err), Section: m.Section, N: m.N})
-		case brief.ETooLarge:
-			c.enqueue(errorMsg{Type: MsgError, Code: brief.ETooLarge, Message: brief.ErrorMessage(err), Section: m.Section, N: m.N})
-			r.resync(c, m.Section, brief.ErrorMessage(err))
-		case brief.EInternal:
-			r.hub.log.Error("sync: edit", "brief", r.id, "err", err)
-			r.resync(c, m.Section, "the server could not apply the edit")
-		default:
-			r.resync(c, m.Section, brief.ErrorMessage(err))
+	results, errs, err := r.hub.store.ApplyClientEdits(ctx, r.id, reqs)
+	for i, p := range todo {
+		if err != nil {
+			r.editFailed(p, err)
+			continue
 		}
-		return
+		if errs[i] != nil {
+			r.editFailed(p, errs[i])
+			continue
+		}
+		r.editApplied(p, results[i])
 	}
+}
+
+// editFailed answers an edit the store refused.
+func (r *room) editFailed(p pendingEdit, err error) {
+	c, m := p.c, p.m
+	switch brief.ErrorCode(err) {
+	case brief.EForbidden, brief.ENotFound:
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.ErrorCode(err), Message: brief.ErrorMessage(err), Section: m.Section, N: m.N})
+	case brief.ETooLarge:
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.ETooLarge, Message: brief.ErrorMessage(err), Section: m.Section, N: m.N})
+		r.resync(c, m.Section, brief.ErrorMessage(err))
+	case brief.EInternal:
+		r.hub.log.Error("sync: edit", "brief", r.id, "err", err)
+		r.resync(c, m.Section, "the server could not apply the edit")
+	default:
+		r.resync(c, m.Section, brief.ErrorMessage(err))
+	}
+}
+
+// editApplied acknowledges a committed edit.
+func (r *room) editApplied(p pendingEdit, res store.ClientResult) {
+	c, m, sh := p.c, p.m, p.sh
 	sec := r.secs[m.Section]
 	if sec != nil && res.Version >= sec.version {
 		if res.Version > sec.version {
@@ -367,6 +448,7 @@ func (r *room) presence(c *client, m *inbound) {
 // flush fans committed changes out to every client behind, one delta per
 // distinct shadow version, and sends presence if it changed.
 func (r *room) flush() {
+	r.lastFlush = time.Now()
 	for key := range r.dirty {
 		sec := r.secs[key]
 		delete(r.dirty, key)

@@ -23,7 +23,9 @@ type client struct {
 	hub       *Hub
 	ws        *websocket.Conn
 	id        string // this connection, as peers see it
-	send      chan outbound
+	qmu       gosync.Mutex
+	queue     []outbound    // waiting for the write pump (a slice, not a channel: an idle connection holds no buffer)
+	wake      chan struct{} // the queue has something
 	done      chan struct{}
 	once      gosync.Once
 	closing   atomic.Bool   // a close frame is queued behind pending messages
@@ -63,7 +65,7 @@ type outbound struct {
 }
 
 func newClient(h *Hub, ws *websocket.Conn) *client {
-	return &client{hub: h, ws: ws, id: randomID(), send: make(chan outbound, sendQueue), done: make(chan struct{}),
+	return &client{hub: h, ws: ws, id: randomID(), wake: make(chan struct{}, 1), done: make(chan struct{}),
 		closeSent: make(chan struct{}), secs: map[string]*shadow{}}
 }
 
@@ -187,23 +189,29 @@ func (c *client) writePump() {
 	defer ping.Stop()
 	for {
 		select {
-		case m := <-c.send:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if m.closeCode != 0 {
-				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(m.closeCode, m.closeReason))
-				close(c.closeSent)
-				// The read loop ends when the peer answers; finish then
-				// closes the socket. A peer that never answers is cut.
-				select {
-				case <-c.done:
-				case <-time.After(2 * time.Second):
-					c.kill(m.closeCode, m.closeReason)
+		case <-c.wake:
+			c.qmu.Lock()
+			batch := c.queue
+			c.queue = nil
+			c.qmu.Unlock()
+			for _, m := range batch {
+				c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+				if m.closeCode != 0 {
+					c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(m.closeCode, m.closeReason))
+					close(c.closeSent)
+					// The read loop ends when the peer answers; finish then
+					// closes the socket. A peer that never answers is cut.
+					select {
+					case <-c.done:
+					case <-time.After(2 * time.Second):
+						c.kill(m.closeCode, m.closeReason)
+					}
+					return
 				}
-				return
-			}
-			if err := c.ws.WriteMessage(websocket.TextMessage, m.data); err != nil {
-				c.kill(CloseInternal, "")
-				return
+				if err := c.ws.WriteMessage(websocket.TextMessage, m.data); err != nil {
+					c.kill(CloseInternal, "")
+					return
+				}
 			}
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
@@ -229,24 +237,38 @@ func (c *client) enqueue(v any) {
 
 // enqueueData queues an encoded message (one encoding for many clients).
 func (c *client) enqueueData(data []byte) {
-	select {
-	case c.send <- outbound{data: data}:
-	case <-c.done:
-	default:
+	if !c.push(outbound{data: data}, false) {
 		c.kill(CloseSlow, "too slow to read its messages")
 	}
+}
+
+// push queues o for the write pump; false when the queue is full (past
+// sendQueue, unless force). Nothing is queued once the connection is done.
+func (c *client) push(o outbound, force bool) bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+	}
+	c.qmu.Lock()
+	if len(c.queue) >= sendQueue && !force {
+		c.qmu.Unlock()
+		return false
+	}
+	c.queue = append(c.queue, o)
+	c.qmu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return true
 }
 
 // fail sends an error and then closes with code, in that order.
 func (c *client) fail(code brief.Code, message string, closeCode int) {
 	c.enqueue(errorMsg{Type: MsgError, Code: code, Message: message})
-	select {
-	case c.send <- outbound{closeCode: closeCode, closeReason: truncateReason(message)}:
-		c.closing.Store(true)
-	case <-c.done:
-	default:
-		c.kill(closeCode, truncateReason(message))
-	}
+	c.closing.Store(true)
+	c.push(outbound{closeCode: closeCode, closeReason: truncateReason(message)}, true)
 }
 
 // finish ends the connection when its read loop is over: a close that was

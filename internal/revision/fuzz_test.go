@@ -72,6 +72,14 @@ func checkMerge(t *testing.T, base, mine, current string) (string, []Hunk) {
 	if !utf8.ValidString(merged) {
 		t.Fatalf("Merge(%q, %q, %q): invalid UTF-8 %q", base, mine, current, merged)
 	}
+	// MergeAck merges the same and says exactly what mine lacks of it.
+	merged2, failed2, ack := MergeAck(base, mine, current)
+	if merged2 != merged || len(failed2) != len(failed) {
+		t.Fatalf("MergeAck(%q, %q, %q) = %q, %+v; Merge gave %q, %+v", base, mine, current, merged2, failed2, merged, failed)
+	}
+	if got, err := ApplyDelta(sanitize(mine), ack); err != nil || got != merged {
+		t.Fatalf("MergeAck(%q, %q, %q): ack %q on mine gives %q, %v; want %q", base, mine, current, ack, got, err, merged)
+	}
 	if base == current && (merged != mine || len(failed) > 0) {
 		t.Fatalf("Merge(%q, %q, base): got %q, %+v; want mine", base, mine, merged, failed)
 	}

@@ -39,8 +39,23 @@ func Merge(base, mine, current string) (merged string, failed []Hunk) {
 	case mine == base:
 		return current, nil
 	}
-	out, failed := merge3([]rune(base), []rune(mine), []rune(current), false)
+	out, failed, _ := merge3([]rune(base), []rune(mine), []rune(current), false, false)
 	return string(out), failed
+}
+
+// MergeAck is Merge that also returns the delta from mine to merged: what
+// the user lacks of the merged text, from the merge itself rather than a
+// diff (whose cost grows with every scattered change of the others).
+func MergeAck(base, mine, current string) (merged string, failed []Hunk, ack string) {
+	base, mine, current = sanitize(base), sanitize(mine), sanitize(current)
+	switch {
+	case base == current, mine == current:
+		return mine, nil, Keep(mine)
+	case mine == base:
+		return current, nil, Delta(mine, current)
+	}
+	out, failed, ops := merge3([]rune(base), []rune(mine), []rune(current), false, true)
+	return string(out), failed, encodeOps(ops)
 }
 
 // Rebase carries local changes (made from base) onto remote (base as
@@ -55,7 +70,7 @@ func Rebase(base, local, remote string) string {
 	case local == base:
 		return remote
 	}
-	out, _ := merge3([]rune(base), []rune(local), []rune(remote), true)
+	out, _, _ := merge3([]rune(base), []rune(local), []rune(remote), true, false)
 	return string(out)
 }
 
@@ -105,12 +120,14 @@ func edits(diffs []rop, side int) []medit {
 // deletions unite, every inserted text survives); where one side changed
 // letters inside a word that the other also changed, deleted or rewrote,
 // b's version stays (a's with preferA) and a's comes back as a failed hunk.
-func merge3(base, a, b []rune, preferA bool) ([]rune, []Hunk) {
+// With withOps it also returns the ops that turn a into the result.
+func merge3(base, a, b []rune, preferA, withOps bool) ([]rune, []Hunk, []Op) {
 	bw := newWords(base)
 	all := append(bw.edits(a, 0), bw.edits(b, 1)...)
 	sortEdits(all)
 	out := make([]rune, 0, max(len(b), len(a)))
 	var failed []Hunk
+	ops := &opsBuilder{on: withOps}
 	pos := 0
 	for i := 0; i < len(all); {
 		// A cluster: edits whose base ranges overlap (an insertion overlaps
@@ -133,38 +150,71 @@ func merge3(base, a, b []rune, preferA bool) ([]rune, []Hunk) {
 		cluster := all[i:j]
 		i = j
 		out = append(out, base[pos:cs]...)
+		ops.keep(base[pos:cs])
 		pos = ce
 		var sides [2][]medit
 		for _, e := range cluster {
 			sides[e.side] = append(sides[e.side], e)
 		}
 		region := base[cs:ce]
+		start := len(out)
+		mineR := region // a's version of the region
 		switch {
 		case len(sides[0]) == 0:
 			out = append(out, apply(region, cs, sides[1])...)
 		case len(sides[1]) == 0:
-			out = append(out, apply(region, cs, sides[0])...)
+			mineR = apply(region, cs, sides[0])
+			out = append(out, mineR...)
 		case slices.Equal(apply(region, cs, sides[0]), apply(region, cs, sides[1])):
-			out = append(out, apply(region, cs, sides[1])...) // the same change twice
+			mineR = apply(region, cs, sides[0])
+			out = append(out, mineR...) // the same change twice
 		case !clash(sides[0], sides[1]):
+			mineR = apply(region, cs, sides[0])
 			out = append(out, anchored(region, cs, cluster)...)
 		default:
 			// One changed letters of words the other also changed,
 			// deleted or rewrote: a conflict.
-			mineR, theirsR := apply(region, cs, sides[0]), apply(region, cs, sides[1])
+			theirsR := apply(region, cs, sides[1])
+			mineR = apply(region, cs, sides[0])
 			keep, lose := theirsR, mineR
 			if preferA {
 				keep, lose = mineR, theirsR
 			}
-			start := len(out)
 			out = append(out, keep...)
 			if !preferA {
 				failed = append(failed, Hunk{Start: start, End: len(out), Base: string(region), Mine: string(lose)})
 			}
 		}
+		ops.change(mineR, out[start:])
 	}
 	out = append(out, base[pos:]...)
-	return out, failed
+	ops.keep(base[pos:])
+	return out, failed, ops.list
+}
+
+// opsBuilder collects the ops from one side of a merge to its result, when
+// on.
+type opsBuilder struct {
+	on   bool
+	list []Op
+}
+
+func (b *opsBuilder) keep(r []rune) {
+	if b.on && len(r) > 0 {
+		b.list = append(b.list, Op{Op: OpEqual, Text: string(r)})
+	}
+}
+
+// change records that from became to (a small diff: regions are small).
+func (b *opsBuilder) change(from, to []rune) {
+	if !b.on {
+		return
+	}
+	if slices.Equal(from, to) {
+		b.keep(from)
+		return
+	}
+	b.list = append(b.list, toOps(diffRunes(from, to))...)
 }
 
 // mergeEdits lists the changes from base to x for merging, aligned by

@@ -136,6 +136,9 @@ func TestMergeRandom(t *testing.T) {
 		if !utf8.ValidString(merged) {
 			t.Fatalf("case %d: invalid UTF-8 %q from Merge(%q, %q, %q)", i, merged, base, mine, current)
 		}
+		if _, _, ack := MergeAck(base, mine, current); mustApply(t, mine, ack) != merged {
+			t.Fatalf("case %d: MergeAck's ack %q does not take %q to %q", i, ack, mine, merged)
+		}
 		for _, h := range failed {
 			if h.Start < 0 || h.Start > h.End || h.End > utf8.RuneCountInString(merged) {
 				t.Fatalf("case %d: hunk %+v out of bounds", i, h)
@@ -205,4 +208,13 @@ func bothEdits(base string, p1, d1 int, i1 string, p2, d2 int, i2 string, sep in
 		return "", false
 	}
 	return spliceRunes(spliceRunes(base, p2, d2, i2), p1, d1, i1), true
+}
+
+func mustApply(t *testing.T, text, delta string) string {
+	t.Helper()
+	out, err := ApplyDelta(text, delta)
+	if err != nil {
+		t.Fatalf("delta %q on %q: %v", delta, text, err)
+	}
+	return out
 }

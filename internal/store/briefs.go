@@ -40,6 +40,9 @@ type SectionWrite struct {
 	Text      string           `json:"text"`
 	Merged    bool             `json:"merged"`
 	Conflicts []brief.Conflict `json:"conflicts"`
+	// For live clients: the delta from the writer's text to Text, and the
+	// logged delta from the previous version (when one was written).
+	ack, forward string
 }
 
 // briefRow is a brief's row and the caller's standing on it.
@@ -167,7 +170,7 @@ func (s *Store) insertBrief(tx *sql.Tx, u brief.User, id, typ, title string, met
 			return err
 		}
 		if sec.Text != "" {
-			if _, err := writeText(tx, id, key, "", sec.Text, 0, u.ID, now); err != nil {
+			if _, _, err := writeText(tx, id, key, "", sec.Text, 0, u.ID, now); err != nil {
 				return err
 			}
 		}
@@ -694,20 +697,20 @@ func (s *Store) mergeWrite(tx *sql.Tx, u brief.User, id, key, cur string, versio
 // result: always when force (a PUT always makes a version), else only when
 // the text changes. Hunks that cannot apply are kept as unresolved merges.
 func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version int64, base string, baseVersion int64, mine string, force bool) (SectionWrite, error) {
-	merged, failed := mine, []revision.Hunk(nil)
+	merged, failed, ack := mine, []revision.Hunk(nil), ""
 	if base != cur {
-		merged, failed = revision.Merge(base, mine, cur)
+		merged, failed, ack = revision.MergeAck(base, mine, cur)
 	}
 	if err := brief.ValidateSectionText(merged); err != nil {
 		return SectionWrite{}, err
 	}
-	w := SectionWrite{Version: version, Text: merged, Merged: baseVersion != version, Conflicts: []brief.Conflict{}}
+	w := SectionWrite{Version: version, Text: merged, Merged: baseVersion != version, Conflicts: []brief.Conflict{}, ack: ack}
 	if merged != cur || force {
-		v, err := writeText(tx, id, key, cur, merged, version, u.ID, ms(s.now()))
+		v, fwd, err := writeText(tx, id, key, cur, merged, version, u.ID, ms(s.now()))
 		if err != nil {
 			return SectionWrite{}, err
 		}
-		w.Version = v
+		w.Version, w.forward = v, fwd
 	}
 	for _, h := range failed {
 		c, err := s.keepConflict(tx, u, id, key, merged, baseVersion, w.Version, h)

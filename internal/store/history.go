@@ -441,7 +441,7 @@ func (s *Store) Restore(ctx context.Context, u brief.User, id, ref string) ([]Ve
 				return err
 			}
 			if text != old {
-				nv, err := writeText(tx, id, t.Key, text, old, v, u.ID, now)
+				nv, _, err := writeText(tx, id, t.Key, text, old, v, u.ID, now)
 				if err != nil {
 					return err
 				}

@@ -302,7 +302,7 @@ func (s *Store) decide(tx *sql.Tx, u brief.User, r briefRow, list []review.Sugge
 			if err := brief.ValidateSectionText(text); err != nil {
 				return nil, nil, err
 			}
-			v, err := writeText(tx, r.ID, key, cur, text, version, u.ID, now)
+			v, _, err := writeText(tx, r.ID, key, cur, text, version, u.ID, now)
 			if err != nil {
 				return nil, nil, err
 			}

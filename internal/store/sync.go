@@ -27,6 +27,9 @@ type ClientResult struct {
 	Changed   bool             // a new version was written
 	Duplicate bool             // the edit had been applied before: nothing written
 	Conflicts []brief.Conflict // hunks kept as unresolved merges
+	// Ack is the delta from Mine to Text ("" when the caller must diff);
+	// Forward the logged delta from Version-1 to Version when Changed.
+	Ack, Forward string
 }
 
 type syncRow struct {
@@ -168,6 +171,10 @@ func (s *Store) applyClientEdit(tx *sql.Tx, u brief.User, id string, e ClientEdi
 		return res, err
 	}
 	res.Version, res.Text, res.Conflicts, res.Acked = w.Version, w.Text, w.Conflicts, e.N
+	res.Ack, res.Forward = w.ack, w.forward
+	if w.ack == "" && mine == w.Text {
+		res.Ack = revision.Keep(mine)
+	}
 	*ev = append(*ev, mergeEvents(id, w.Conflicts)...)
 	if err := saveSyncRow(tx, u, e.ClientID, id, e.Section, e.N, e.Base, e.Delta, w.Version, ms(s.now())); err != nil {
 		return res, err

@@ -20,32 +20,33 @@ const (
 
 // writeText stores a section's new text and appends its edit (forward and
 // inverse delta) to the log in the same transaction, folding it into the
-// brief's open revision or starting a new one. It returns the new version.
-func writeText(tx *sql.Tx, briefID, key, oldText, newText string, oldVersion, authorID, now int64) (int64, error) {
+// brief's open revision or starting a new one. It returns the new version
+// and the forward delta logged.
+func writeText(tx *sql.Tx, briefID, key, oldText, newText string, oldVersion, authorID, now int64) (int64, string, error) {
 	v := oldVersion + 1
 	res, err := tx.Exec(`UPDATE sections SET text = ?, version = ? WHERE brief_id = ? AND key = ? AND version = ?`,
 		newText, v, briefID, key, oldVersion)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return 0, brief.Errorf(brief.EConflict, "section %s changed meanwhile", key)
+		return 0, "", brief.Errorf(brief.EConflict, "section %s changed meanwhile", key)
 	}
 	rev, err := revisionFor(tx, briefID, key, authorID, oldVersion, v, now)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	fwd, undo := revision.Deltas(oldText, newText)
 	if _, err := tx.Exec(`INSERT INTO edits (brief_id, section_key, version, delta, undo, revision, author_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, briefID, key, v, fwd, undo, rev, authorID, now); err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	if v%checkpointEvery == 0 {
 		if err := checkpoint(tx, briefID, key, v, newText); err != nil {
-			return 0, err
+			return 0, "", err
 		}
 	}
-	return v, nil
+	return v, fwd, nil
 }
 
 func checkpoint(tx *sql.Tx, briefID, key string, version int64, text string) error {

@@ -41,13 +41,51 @@ type room struct {
 	flushC     <-chan time.Time
 	flushNow   bool      // fan out once the current message is handled
 	lastFlush  time.Time // when the room last fanned out
+	peersAt    time.Time // when the room last sent the peers list
 }
 
-// live is a section as the room holds it: the latest committed text.
+// live is a section as the room holds it: the latest committed text, and
+// the log's deltas of the versions since logFrom, from which a client a
+// few versions behind gets one composed delta instead of a diff.
 type live struct {
 	key, title string
 	text       string
 	version    int64
+	log        []string // log[i] takes version logFrom+i to logFrom+i+1
+	logFrom    int64
+}
+
+// maxLiveLog bounds the deltas a room keeps per section.
+const maxLiveLog = 512
+
+// advance moves the section to a committed version; forward is the delta
+// from the version before it, when known.
+func (l *live) advance(text string, version int64, forward string) {
+	switch {
+	case version == l.version:
+		return
+	case forward != "" && version == l.version+1 && l.logFrom+int64(len(l.log)) == l.version:
+		if len(l.log) == maxLiveLog {
+			l.log = append(l.log[:0], l.log[maxLiveLog/2:]...)
+			l.logFrom += maxLiveLog / 2
+		}
+		l.log = append(l.log, forward)
+	default:
+		l.log, l.logFrom = l.log[:0], version
+	}
+	l.text, l.version = text, version
+}
+
+// deltaFrom is the delta from shadow, the text at version m, to the
+// current text: composed from the log when it reaches back to m, else a
+// diff.
+func (l *live) deltaFrom(m int64, shadow string) string {
+	if m >= l.logFrom && m < l.version && l.logFrom+int64(len(l.log)) == l.version {
+		if d, err := revision.ComposeDeltas(l.log[m-l.logFrom:]...); err == nil {
+			return d
+		}
+	}
+	return revision.Delta(shadow, l.text)
 }
 
 type roomMsg struct {
@@ -210,7 +248,7 @@ func (r *room) load() error {
 	r.order = r.order[:0]
 	fresh := map[string]*live{}
 	for _, s := range secs {
-		fresh[s.Key] = &live{key: s.Key, title: s.Title, text: s.Text, version: s.Version}
+		fresh[s.Key] = &live{key: s.Key, title: s.Title, text: s.Text, version: s.Version, logFrom: s.Version}
 		r.order = append(r.order, s.Key)
 	}
 	r.secs = fresh
@@ -269,7 +307,7 @@ func (r *room) join(c *client, h *inbound) {
 			continue
 		}
 		if res.Version > sec.version {
-			sec.text, sec.version = res.Text, res.Version
+			sec.advance(res.Text, res.Version, "")
 			r.dirty[hs.Key] = true
 		}
 		merged[hs.Key] = WelcomeSection{Acked: res.Acked, Merged: res.Changed, Conflicts: res.Conflicts}
@@ -304,6 +342,10 @@ func (r *room) peer(c *client) Peer {
 }
 
 func isEdit(m roomMsg) bool { return m.msg != nil && m.msg.Type == MsgEdit && !m.leave && !m.shutdown }
+
+// peersEvery is the least time between two peers lists in a room of n:
+// a tick for up to 25 people, a tick more for every 25 more.
+func peersEvery(n int) time.Duration { return FanOutTick * time.Duration(1+n/25) }
 
 // MaxEditBatch bounds how many queued edits one transaction commits.
 const MaxEditBatch = 64
@@ -395,16 +437,18 @@ func (r *room) editFailed(p pendingEdit, err error) {
 func (r *room) editApplied(p pendingEdit, res store.ClientResult) {
 	c, m, sh := p.c, p.m, p.sh
 	sec := r.secs[m.Section]
-	if sec != nil && res.Version >= sec.version {
-		if res.Version > sec.version {
-			r.dirty[m.Section] = true
-			r.schedule()
-		}
-		sec.text, sec.version = res.Text, res.Version
+	if sec != nil && res.Version > sec.version {
+		sec.advance(res.Text, res.Version, res.Forward)
+		r.dirty[m.Section] = true
+		r.schedule()
 	}
 	sh.n = max(sh.n, res.Acked)
+	ack := res.Ack
+	if ack == "" {
+		ack = revision.Delta(res.Mine, res.Text)
+	}
 	c.enqueue(updateMsg{Type: MsgUpdate, Section: m.Section, N: sh.n, Base: m.Base, Version: res.Version,
-		Delta: revision.Delta(res.Mine, res.Text), Ack: true})
+		Delta: ack, Ack: true})
 	sh.m, sh.text, sh.backup = res.Version, res.Text, nil
 	if len(res.Conflicts) > 0 {
 		c.enqueue(conflictsMsg{Type: MsgConflicts, Section: m.Section, Conflicts: res.Conflicts})
@@ -463,7 +507,7 @@ func (r *room) flush() {
 			}
 			d, ok := deltas[sh.m]
 			if !ok {
-				d = revision.Delta(sh.text, sec.text)
+				d = sec.deltaFrom(sh.m, sh.text)
 				deltas[sh.m] = d
 			}
 			c.enqueue(updateMsg{Type: MsgUpdate, Section: key, N: sh.n, Base: sh.m, Version: sec.version, Delta: d})
@@ -473,13 +517,26 @@ func (r *room) flush() {
 		}
 	}
 	if r.peersDirty {
-		r.peersDirty = false
+		// The list grows with the room and goes to everyone: a big room
+		// sends it less often.
+		if wait := peersEvery(len(r.clients)) - time.Since(r.peersAt); wait > 0 {
+			if r.flushC == nil {
+				r.flushC = time.After(wait)
+			}
+			return
+		}
+		r.peersDirty, r.peersAt = false, time.Now()
 		msg := peersMsg{Type: MsgPeers, Peers: []Peer{}}
 		for c := range r.clients {
 			msg.Peers = append(msg.Peers, r.peer(c))
 		}
+		data, err := json.Marshal(msg)
+		if err != nil {
+			r.hub.log.Error("sync: encode", "err", err)
+			return
+		}
 		for c := range r.clients {
-			c.enqueue(msg)
+			c.enqueueData(data)
 		}
 	}
 }

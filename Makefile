@@ -16,7 +16,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/node_modules/*')
 DATA      ?=
 DATA_FLAG := $(if $(DATA),--data $(DATA),)
 
-.PHONY: all run serve test test-go test-ui e2e smoke bench fuzz lint desktop server ui deps clean
+.PHONY: all run serve test test-go test-ui e2e smoke bench fuzz load lint desktop server ui deps clean
 
 all: desktop server
 
@@ -81,6 +81,13 @@ fuzz: deps
 			echo "fuzz $$pkg $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+## load: the load scenarios (internal/loadtest), each against a fresh server
+## started from $(SERVER); prints a table with the targets met or missed.
+## LOADFLAGS adds flags, e.g. LOADFLAGS="--scenario team --duration 5s".
+LOADFLAGS ?=
+load: server
+	./$(SERVER) loadtest --scenario all $(LOADFLAGS)
 
 ## lint: gofmt, go vet, svelte-check
 lint: deps

@@ -21,6 +21,7 @@ import (
 
 	"briefstudio/internal/brief"
 	"briefstudio/internal/importer"
+	"briefstudio/internal/loadtest"
 	"briefstudio/internal/server"
 )
 
@@ -37,7 +38,11 @@ Usage:
   briefstudio user link --email E            print a fresh login link
   briefstudio user revoke --email E          revoke all of a user's tokens
   briefstudio import FILE.md --type TYPE [--owner EMAIL]   import a brief, print its id
+  briefstudio export BRIEF_ID --out FILE.pdf [--version v12]   the branded PDF
   briefstudio backup --out FILE.db           a consistent copy of the database
+  briefstudio loadtest [--scenario all|realistic|team|throughput|stress|idle]
+                    [--url URL --token ADMIN_API_TOKEN] [--pid PID] [--duration D] [--scale F]
+                                             drive a server with simulated people, print a table
   briefstudio version
 
 Every command takes --data DIR (default $BRIEFSTUDIO_DATA, else the user
@@ -66,6 +71,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return backup(args[1:], stdout)
 	case "import":
 		return importCmd(args[1:], stdout)
+	case "export":
+		return exportCmd(args[1:], stdout)
+	case "loadtest":
+		return loadtestCmd(args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "briefstudio", version)
 		return nil
@@ -74,6 +83,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+// loadtestCmd runs the load scenarios (internal/loadtest) against --url,
+// or against servers it starts itself from this binary.
+func loadtestCmd(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	name := fs.String("scenario", "all", "all, or one or more (comma-separated) scenario names")
+	url := fs.String("url", "", "a running server (default: start one per scenario)")
+	token := fs.String("token", "", "an admin API token of the server at --url")
+	pid := fs.Int("pid", 0, "the process id of the server at --url (for its memory)")
+	duration := fs.Duration("duration", 0, "how long each scenario types (default: the scenario's own)")
+	scale := fs.Float64("scale", 1, "scale the number of clients")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*url == "") != (*token == "") {
+		return errors.New("loadtest: --url and --token go together")
+	}
+	scenarios, err := loadtest.Select(*name, *scale, *duration)
+	if err != nil {
+		return fmt.Errorf("loadtest: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_, err = loadtest.Run(ctx, loadtest.Config{Scenarios: scenarios, URL: *url, Token: *token, PID: *pid, Out: stdout})
+	return err
 }
 
 // defaultDataDir is $BRIEFSTUDIO_DATA, else <user config dir>/briefstudio.

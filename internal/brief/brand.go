@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Brand is the workspace's brand profile: what the PDF cover, footer and
@@ -24,7 +25,10 @@ type Brand struct {
 	ReproductionNotice string            `json:"reproductionNotice"`
 	SeriesText         map[string]string `json:"seriesText"`
 	About              string            `json:"about"`
-	HasLogo            bool              `json:"hasLogo"`
+	// ShowEmblem overrides whether the EU emblem is printed; null means
+	// the funder profile's choice (yes for every profile but none).
+	ShowEmblem *bool `json:"showEmblem"`
+	HasLogo    bool  `json:"hasLogo"`
 }
 
 // Funders lists the built-in funder profiles.
@@ -43,6 +47,18 @@ func DefaultBrand() Brand {
 
 var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
 
+// grantNumber is a grant agreement number: Horizon's are digits, other
+// programmes' look like "2019-1-DE01-KA203-005000".
+var grantNumber = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$`)
+
+// Limits, in characters, of the texts printed on the fixed pages (cover,
+// inside and back cover, every footer): each still fits its page at them.
+var brandLimits = map[string]int{
+	"projectName": 80, "tagline": 200, "social": 80, "grantAgreement": 40,
+	"fundingStatement": 400, "disclaimer": 1200, "reproductionNotice": 400,
+	"about": 2500, "seriesText": 1200,
+}
+
 // Normalize trims and validates a brand profile.
 func (b Brand) Normalize() (Brand, error) {
 	for _, f := range []*string{&b.ProjectName, &b.Tagline, &b.Website, &b.ContactEmail, &b.Social,
@@ -59,8 +75,12 @@ func (b Brand) Normalize() (Brand, error) {
 		if err := validText(name, v); err != nil {
 			return b, err
 		}
-		if len(v) > 20000 {
-			return b, Errorf(EInvalid, "%s is too long (at most 20000 bytes)", name)
+		limit := brandLimits[name]
+		if strings.HasPrefix(name, "seriesText.") {
+			limit = brandLimits["seriesText"]
+		}
+		if n := utf8.RuneCountInString(v); n > limit {
+			return b, Errorf(EInvalid, "%s is too long: %d characters (at most %d)", name, n, limit)
 		}
 	}
 	for name, c := range map[string]*string{"primaryColor": &b.PrimaryColor, "accentColor": &b.AccentColor} {
@@ -78,6 +98,14 @@ func (b Brand) Normalize() (Brand, error) {
 	}
 	if !known {
 		return b, Errorf(EInvalid, "funder must be one of %s, not %q", strings.Join(Funders, ", "), b.Funder)
+	}
+	switch {
+	case b.GrantAgreement != "" && !grantNumber.MatchString(b.GrantAgreement):
+		return b, Errorf(EInvalid, "grantAgreement must be a grant agreement number such as 770730, not %q", b.GrantAgreement)
+	case (b.Funder == "h2020" || b.Funder == "horizon-europe") && b.GrantAgreement == "":
+		return b, Errorf(EInvalid, "grantAgreement is required for funder %s (it is printed in every footer)", b.Funder)
+	case b.Funder == "custom" && strings.TrimSpace(b.FundingStatement) == "":
+		return b, Errorf(EInvalid, "fundingStatement is required for funder custom")
 	}
 	if b.ContactEmail != "" {
 		if _, err := ValidateEmail(b.ContactEmail); err != nil {
@@ -99,4 +127,64 @@ func (b Brand) Normalize() (Brand, error) {
 		}
 	}
 	return b, nil
+}
+
+// The funder profiles' texts (DESIGN.md "Branded PDF"); {grant} is the
+// grant agreement number.
+const (
+	H2020Statement = "This project has received funding from the European Union's Horizon 2020 research and " +
+		"innovation programme under grant agreement No {grant}."
+	H2020Disclaimer = "The opinions expressed in this document are the sole responsibility of the author(s) and do " +
+		"not necessarily represent the official position of the European Commission."
+	HorizonEuropeStatement  = "Funded by the European Union"
+	HorizonEuropeDisclaimer = "Views and opinions expressed are however those of the author(s) only and do not " +
+		"necessarily reflect those of the European Union or the granting authority. Neither the European Union " +
+		"nor the granting authority can be held responsible for them."
+	// DefaultReproduction is the reproduction notice of every profile.
+	DefaultReproduction = "Reproduction is authorised provided the source is acknowledged."
+)
+
+// FunderTexts are the texts a brand prints, overrides applied.
+type FunderTexts struct {
+	Emblem     bool   // print the EU emblem beside the statement
+	Statement  string // the funding statement, grant number filled in
+	Grant      string // "Grant agreement No N" when the statement does not carry the number
+	Disclaimer string
+	// Reproduction is the reproduction notice.
+	Reproduction string
+}
+
+// Texts resolves the brand's printed texts: each override that is empty
+// takes the funder profile's text; "{grant}" in any of them is replaced by
+// the grant agreement number.
+func (b Brand) Texts() FunderTexts {
+	var t FunderTexts
+	switch b.Funder {
+	case "h2020":
+		t = FunderTexts{Emblem: true, Statement: H2020Statement, Disclaimer: H2020Disclaimer}
+	case "horizon-europe":
+		t = FunderTexts{Emblem: true, Statement: HorizonEuropeStatement, Disclaimer: HorizonEuropeDisclaimer}
+	case "custom":
+		t = FunderTexts{Emblem: true}
+	}
+	t.Reproduction = DefaultReproduction
+	for _, o := range []struct {
+		dst *string
+		v   string
+	}{{&t.Statement, b.FundingStatement}, {&t.Disclaimer, b.Disclaimer}, {&t.Reproduction, b.ReproductionNotice}} {
+		if v := strings.TrimSpace(o.v); v != "" {
+			*o.dst = v
+		}
+	}
+	grant := strings.TrimSpace(b.GrantAgreement)
+	for _, p := range []*string{&t.Statement, &t.Disclaimer, &t.Reproduction} {
+		*p = strings.ReplaceAll(*p, "{grant}", grant)
+	}
+	if grant != "" && t.Statement != "" && !strings.Contains(t.Statement, grant) {
+		t.Grant = "Grant agreement No " + grant
+	}
+	if b.ShowEmblem != nil {
+		t.Emblem = *b.ShowEmblem
+	}
+	return t
 }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -29,7 +31,13 @@ var errLayout = errors.New("pdf: unexpected gofpdf output layout")
 // dictionary is only "<</Length n>>" (gofpdf's plain page contents and
 // ToUnicode maps). Objects are found through the xref table, never by
 // searching stream data.
-func deflateStreams(w io.Writer, src []byte) error {
+func deflateStreams(w io.Writer, src []byte) error { return rewrite(w, src, "") }
+
+// rewrite is deflateStreams that also completes the catalog: gofpdf writes
+// the XMP metadata object but never links it, and has no /Lang. With lang
+// set, the catalog gets "/Lang (lang)" and "/Metadata N 0 R" for the XMP
+// object, so readers (and pdfinfo -meta) see the language.
+func rewrite(w io.Writer, src []byte, lang string) error {
 	xref := bytes.LastIndex(src, []byte("\nxref\n"))
 	if xref < 0 {
 		return errLayout
@@ -75,11 +83,31 @@ func deflateStreams(w io.Writer, src []byte) error {
 	slices.SortFunc(order, func(a, b int) int { return offs[a] - offs[b] })
 
 	var jobs []stream
+	xmp := 0
 	for _, obj := range order {
 		o := offs[obj]
 		if body, from, to, ok := plainStream(src[o:xref]); ok {
 			jobs = append(jobs, stream{obj: obj, body: o + body, data: src[o+from : o+to], end: o + to})
+		} else if lang != "" && bytes.HasPrefix(src[o:], fmt.Appendf(nil, "%d 0 obj\n<< /Type /Metadata /Subtype /XML ", obj)) {
+			xmp = obj
 		}
+	}
+	root, catalogAt := 0, -1 // where in src the catalog's extra entries go
+	if lang != "" {
+		m := rootRef.FindSubmatch(rest[:sx])
+		if m == nil {
+			return errLayout
+		}
+		root, _ = strconv.Atoi(string(m[1]))
+		head := fmt.Appendf(nil, "%d 0 obj\n<<\n/Type /Catalog\n", root)
+		if root <= 0 || root >= n || offs[root] < 0 || !bytes.HasPrefix(src[offs[root]:], head) {
+			return errLayout
+		}
+		catalogAt = offs[root] + len(head)
+	}
+	extra := fmt.Sprintf("/Lang %s\n", pdfString(lang))
+	if xmp > 0 {
+		extra += fmt.Sprintf("/Metadata %d 0 R\n", xmp)
 	}
 	deflateAll(jobs)
 
@@ -92,6 +120,12 @@ func deflateStreams(w io.Writer, src []byte) error {
 		out.Write(src[pos:o])
 		newOffs[obj] = out.Len()
 		pos = o
+		if obj == root && catalogAt >= 0 {
+			out.Write(src[o:catalogAt])
+			out.WriteString(extra)
+			pos = catalogAt
+			continue
+		}
 		if len(jobs) == 0 || jobs[0].obj != obj {
 			continue
 		}
@@ -179,4 +213,12 @@ func plainStream(obj []byte) (body, from, to int, ok bool) {
 		return 0, 0, 0, false
 	}
 	return body, from, to, true
+}
+
+var rootRef = regexp.MustCompile(`/Root (\d+) 0 R`)
+
+// pdfString writes s as a PDF literal string.
+func pdfString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`, "\r", `\r`, "\n", `\n`)
+	return "(" + r.Replace(s) + ")"
 }

@@ -32,8 +32,26 @@ type Options struct {
 
 	// Footer draws each page's footer; nil draws a centred page number.
 	Footer PageHook
-	// Header draws on each page before its footer; nil draws nothing.
+	// Header draws on each body page before its footer; nil draws nothing.
 	Header PageHook
+
+	// Set by Publish: fixed pages before and after the body (covers),
+	// counted in the page numbers; the body's theme; faces the fixed pages
+	// and hooks draw with.
+	front, back []fixedPage
+	theme       *theme
+	faces       []*face
+}
+
+// fixedPage is a page laid out outside the body flow (a cover): its
+// operations in page coordinates, drawn in order.
+type fixedPage []pageOp
+
+// pageOp is a measured op, or a drawing that needs no font (a vector
+// emblem, an image) when draw is set.
+type pageOp struct {
+	op
+	draw func(f *gofpdf.Fpdf)
 }
 
 // Render writes the sections as a PDF to w.
@@ -51,7 +69,11 @@ func Render(w io.Writer, sections []Section, opts Options) error {
 		ready <- docResult{f, addFaces(f, base)}
 	}()
 
-	b := newBuilder(a4, defaultTheme)
+	th := defaultTheme
+	if opts.theme != nil {
+		th = *opts.theme
+	}
+	b := newBuilder(a4, th)
 	for i, s := range sections {
 		b.section(i+1, s)
 		if b.err != nil {
@@ -143,12 +165,15 @@ func (b *builder) toc() ([]*item, error) {
 	return out, nil
 }
 
-// draw writes paginated items on f, whose base faces are registered.
+// draw writes the fixed front pages, the paginated items and the fixed back
+// pages on f, whose base faces are registered.
 func draw(w io.Writer, f *gofpdf.Fpdf, b *builder, pages [][]placed, opts Options) error {
 	g := b.g
-	if err := addFaces(f, usedFaces(pages)); err != nil {
+	if err := addFaces(f, append(usedFaces(pages), opts.faces...)); err != nil {
 		return err
 	}
+	first := len(opts.front) // pages before the body
+	total := first + len(pages) + len(opts.back)
 
 	links := make([]int, len(b.headings))
 	for i := range links {
@@ -158,94 +183,60 @@ func draw(w io.Writer, f *gofpdf.Fpdf, b *builder, pages [][]placed, opts Option
 	for pi, p := range pages {
 		for _, pl := range p {
 			if pl.it.anchor >= 0 {
-				pageOf[pl.it.anchor] = pi + 1
-				f.SetLink(links[pl.it.anchor], g.top+pl.y, pi+1)
+				pageOf[pl.it.anchor] = first + pi + 1
+				f.SetLink(links[pl.it.anchor], g.top+pl.y, first+pi+1)
 			}
 		}
 	}
-
-	var curFace *face
-	var curSize float64
-	// Text colour is set as the fill colour too: when the two differ gofpdf
-	// wraps every Text call in "q <colour> ... Q", a second formatted
-	// string per word. curColor is invalid after anything else fills.
-	noColor := rgb{-1, -1, -1}
-	curColor := noColor
-	fill := func(c rgb) {
-		f.SetFillColor(c.r, c.g, c.b)
-		curColor = noColor
-	}
-	setFont := func(fc *face, size float64) {
-		if fc != curFace || size != curSize {
-			f.SetFont(fc.family, fc.style, size)
-			curFace, curSize = fc, size
-		}
-	}
+	pt := &painter{f: f, pageOf: pageOf}
 	footer := opts.Footer
 	if footer == nil {
 		footer = pageNumber
 	}
+	fixed := func(fp fixedPage, page int) {
+		f.AddPage()
+		pt.reset()
+		for i := range fp {
+			if fp[i].draw != nil {
+				fp[i].draw(f)
+				pt.reset()
+				continue
+			}
+			pt.op(&fp[i].op, 0, 0)
+		}
+		footer(f, page, total)
+	}
+	for i, fp := range opts.front {
+		fixed(fp, i+1)
+	}
 	for pi, p := range pages {
 		f.AddPage()
-		curFace, curColor = nil, noColor
+		pt.reset()
 		for _, pl := range p {
 			top := g.top + pl.y
 			it := pl.it
 			for i, bx := range it.bars {
-				fill(b.th.rule)
+				pt.fill(b.th.rule)
 				from := top - pl.b
 				if i >= len(it.bars)-it.opens {
 					from = top
 				}
 				f.Rect(g.left+bx, from, 0.8, top+it.h-from, "F")
 			}
-			for _, o := range it.ops {
-				switch o.kind {
-				case opRect:
-					fill(o.color)
-					f.Rect(g.left+o.x, top+o.y, o.w, o.h, "F")
-				case opLine:
-					f.SetDrawColor(o.color.r, o.color.g, o.color.b)
-					if o.width < 0 { // dotted leader
-						f.SetLineWidth(0.3)
-						f.SetDashPattern([]float64{0.3, 1.2}, 0)
-						f.SetLineCapStyle("round")
-					} else {
-						f.SetLineWidth(o.width)
-					}
-					f.Line(g.left+o.x, top+o.y, g.left+o.x+o.w, top+o.y+o.h)
-					if o.width < 0 {
-						f.SetDashPattern(nil, 0)
-						f.SetLineCapStyle("butt")
-					}
-				case opText, opPageRef:
-					r := o.run
-					txt, x := r.text, g.left+o.x
-					if o.kind == opPageRef {
-						txt = strconv.Itoa(pageOf[o.ref])
-						setFont(r.f, r.size)
-						x -= f.GetStringWidth(txt)
-					}
-					setFont(r.f, r.size)
-					if r.color != curColor {
-						f.SetTextColor(r.color.r, r.color.g, r.color.b)
-						f.SetFillColor(r.color.r, r.color.g, r.color.b)
-						curColor = r.color
-					}
-					f.Text(x, top+o.y, txt)
-					if r.link != "" {
-						f.LinkString(x, top+o.y-r.size*0.8*ptMM, r.w, r.size*ptMM, r.link)
-					}
-				}
+			for i := range it.ops {
+				pt.op(&it.ops[i], g.left, top)
 			}
 			if it.link >= 0 {
 				f.Link(g.left, top, g.textW(), it.h, links[it.link])
 			}
 		}
 		if opts.Header != nil {
-			opts.Header(f, pi+1, len(pages))
+			opts.Header(f, first+pi+1, total)
 		}
-		footer(f, pi+1, len(pages))
+		footer(f, first+pi+1, total)
+	}
+	for i, fp := range opts.back {
+		fixed(fp, first+len(pages)+i+1)
 	}
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
@@ -254,7 +245,78 @@ func draw(w io.Writer, f *gofpdf.Fpdf, b *builder, pages [][]placed, opts Option
 	if err := f.Output(&plain); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	return deflateStreams(w, plain.Bytes())
+	return rewrite(w, plain.Bytes(), opts.Language)
+}
+
+// painter draws ops, setting the font and colour only when they change.
+type painter struct {
+	f      *gofpdf.Fpdf
+	pageOf []int // page of each heading, for opPageRef
+	face   *face
+	size   float64
+	// Text colour is set as the fill colour too: when the two differ gofpdf
+	// wraps every Text call in "q <colour> ... Q", a second formatted
+	// string per word. color is invalid after anything else fills.
+	color rgb
+}
+
+var noColor = rgb{-1, -1, -1}
+
+// reset forgets the font and colour (a new page, or foreign drawing).
+func (p *painter) reset() { p.face, p.color = nil, noColor }
+
+func (p *painter) fill(c rgb) {
+	p.f.SetFillColor(c.r, c.g, c.b)
+	p.color = noColor
+}
+
+func (p *painter) setFont(fc *face, size float64) {
+	if fc != p.face || size != p.size {
+		p.f.SetFont(fc.family, fc.style, size)
+		p.face, p.size = fc, size
+	}
+}
+
+// op draws o with its origin at (ox, oy).
+func (p *painter) op(o *op, ox, oy float64) {
+	f := p.f
+	switch o.kind {
+	case opRect:
+		p.fill(o.color)
+		f.Rect(ox+o.x, oy+o.y, o.w, o.h, "F")
+	case opLine:
+		f.SetDrawColor(o.color.r, o.color.g, o.color.b)
+		if o.width < 0 { // dotted leader
+			f.SetLineWidth(0.3)
+			f.SetDashPattern([]float64{0.3, 1.2}, 0)
+			f.SetLineCapStyle("round")
+		} else {
+			f.SetLineWidth(o.width)
+		}
+		f.Line(ox+o.x, oy+o.y, ox+o.x+o.w, oy+o.y+o.h)
+		if o.width < 0 {
+			f.SetDashPattern(nil, 0)
+			f.SetLineCapStyle("butt")
+		}
+	case opText, opPageRef:
+		r := o.run
+		txt, x := r.text, ox+o.x
+		if o.kind == opPageRef {
+			txt = strconv.Itoa(p.pageOf[o.ref])
+			p.setFont(r.f, r.size)
+			x -= f.GetStringWidth(txt)
+		}
+		p.setFont(r.f, r.size)
+		if r.color != p.color {
+			f.SetTextColor(r.color.r, r.color.g, r.color.b)
+			f.SetFillColor(r.color.r, r.color.g, r.color.b)
+			p.color = r.color
+		}
+		f.Text(x, oy+o.y, txt)
+		if r.link != "" {
+			f.LinkString(x, oy+o.y-r.size*0.8*ptMM, r.w, r.size*ptMM, r.link)
+		}
+	}
 }
 
 // pageNumber is the default footer: the page number, centred.

@@ -144,6 +144,10 @@ func (s *Server) Handler() http.Handler {
 
 	authed("GET /api/brand", s.getBrand)
 	authed("PUT /api/brand", s.putBrand)
+	authed("GET /api/brand/logo", s.getLogo)
+	authed("PUT /api/brand/logo", s.putLogo)
+	authed("DELETE /api/brand/logo", s.deleteLogo)
+	authed("GET /api/briefs/{id}/export.pdf", s.exportPDF)
 
 	// Anything else under /api/ (an unknown route, or a known one with
 	// another method) answers the API's JSON not_found, never the UI.

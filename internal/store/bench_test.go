@@ -9,6 +9,7 @@ import (
 
 	"briefstudio/internal/brief"
 	"briefstudio/internal/review"
+	"briefstudio/internal/revision"
 )
 
 var benchWords = strings.Fields(`migration asylum integration policy council member states
@@ -174,5 +175,74 @@ func BenchmarkCommentsAfterEdit(b *testing.B) {
 		if err != nil || len(list) != 200 {
 			b.Fatal(err, len(list))
 		}
+	}
+}
+
+// BenchmarkLiveEditsOneBrief: 200 clients typing into one 16 KB section,
+// each edit deleting the client's oldest word and adding one after its
+// last, made on a version 10 behind (what a busy room sees), applied in
+// batches of 16 as a room commits them. Reports the cost per edit.
+func BenchmarkLiveEditsOneBrief(b *testing.B) {
+	s, err := Open(b.TempDir() + "/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	u, _ := s.CreateUser(ctx, brief.User{Email: "a@example.org", Name: "A", Role: brief.RoleAuthor})
+	br, _ := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "Bench"})
+	const clients, own = 200, 10
+	words := make([][]string, clients)
+	var sb strings.Builder
+	for k := range own {
+		for c := range clients {
+			w := fmt.Sprintf("w%dx%d", c, k)
+			words[c] = append(words[c], w)
+			sb.WriteString(w + " ")
+		}
+	}
+	w, err := s.PutSection(ctx, u, br.ID, "introduction", sb.String(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := map[int64]string{w.Version: w.Text}
+	version := w.Version
+	seq := make([]int, clients)
+	rng := rand.New(rand.NewSource(1))
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		var reqs []ClientEditRequest
+		for range min(16, b.N-done) {
+			c := rng.Intn(clients)
+			base := max(version-10, w.Version)
+			text := texts[base]
+			old, last := words[c][0], words[c][len(words[c])-1]
+			seq[c]++
+			nw := fmt.Sprintf("w%dx%d", c, own+seq[c])
+			if i := strings.Index(text, old+" "); i >= 0 {
+				text = text[:i] + text[i+len(old)+1:]
+			}
+			if i := strings.Index(text, last+" "); i >= 0 {
+				p := i + len(last) + 1
+				text = text[:p] + nw + " " + text[p:]
+			}
+			words[c] = append(words[c][1:], nw)
+			mine := text
+			shadow := texts[base]
+			reqs = append(reqs, ClientEditRequest{User: u, BaseText: &shadow,
+				Edit: ClientEdit{ClientID: fmt.Sprint("c", c), Section: "introduction", N: int64(seq[c]), Base: base, Delta: revision.Delta(shadow, mine)}})
+		}
+		res, errs, err := s.ApplyClientEdits(ctx, br.ID, reqs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range res {
+			if errs[i] != nil {
+				b.Fatal(errs[i])
+			}
+			texts[res[i].Version] = res[i].Text
+			version = max(version, res[i].Version)
+		}
+		done += len(reqs)
 	}
 }

@@ -689,28 +689,52 @@ func (s *Store) mergeWrite(tx *sql.Tx, u brief.User, id, key, cur string, versio
 			return SectionWrite{}, err
 		}
 	}
-	return s.mergeText(tx, u, id, key, cur, version, base, baseVersion, text, true)
+	return s.mergeText(tx, u, id, key, cur, version, base, baseVersion, text, "", true)
 }
 
 // mergeText merges mine, made from base (the text at baseVersion, or a
 // text derived from it), onto cur (the section at version) and writes the
 // result: always when force (a PUT always makes a version), else only when
 // the text changes. Hunks that cannot apply are kept as unresolved merges.
-func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version int64, base string, baseVersion int64, mine string, force bool) (SectionWrite, error) {
-	merged, failed, ack := mine, []revision.Hunk(nil), ""
-	if base != cur {
-		merged, failed, ack = revision.MergeAck(base, mine, cur)
+func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version int64, base string, baseVersion int64, mine, mineDelta string, force bool) (SectionWrite, error) {
+	l := revision.Live{Text: mine}
+	if base != cur || mineDelta != "" {
+		// The others' changes since baseVersion are in the log, the
+		// user's in their delta: reading them costs less than a diff.
+		since := ""
+		if base != cur {
+			log, err := editsSince(tx, id, key, baseVersion)
+			if err != nil {
+				return SectionWrite{}, err
+			}
+			deltas := make([]string, len(log))
+			for i, e := range log {
+				deltas[i] = e.delta
+			}
+			since, _ = revision.ComposeDeltas(deltas...) // on error, "": the texts decide
+		}
+		if mineDelta == "" {
+			mineDelta = revision.Delta(base, mine)
+		}
+		l = revision.MergeLive(base, mine, cur, mineDelta, since)
 	}
+	merged, failed := l.Text, l.Failed
 	if err := brief.ValidateSectionText(merged); err != nil {
 		return SectionWrite{}, err
 	}
-	w := SectionWrite{Version: version, Text: merged, Merged: baseVersion != version, Conflicts: []brief.Conflict{}, ack: ack}
+	w := SectionWrite{Version: version, Text: merged, Merged: baseVersion != version, Conflicts: []brief.Conflict{}, ack: l.Ack}
 	if merged != cur || force {
-		v, fwd, err := writeText(tx, id, key, cur, merged, version, u.ID, ms(s.now()))
+		var v int64
+		var err error
+		if l.Forward != "" && merged != cur {
+			v, w.forward, err = logText(tx, id, key, merged, l.Forward, l.Undo, version, u.ID, ms(s.now()))
+		} else {
+			v, w.forward, err = writeText(tx, id, key, cur, merged, version, u.ID, ms(s.now()))
+		}
 		if err != nil {
 			return SectionWrite{}, err
 		}
-		w.Version, w.forward = v, fwd
+		w.Version = v
 	}
 	for _, h := range failed {
 		c, err := s.keepConflict(tx, u, id, key, merged, baseVersion, w.Version, h)

@@ -166,7 +166,7 @@ func (s *Store) applyClientEdit(tx *sql.Tx, u brief.User, id string, e ClientEdi
 	if err := brief.ValidateSectionText(mine); err != nil {
 		return res, err
 	}
-	w, err := s.mergeText(tx, u, id, e.Section, cur, version, base, e.Base, mine, false)
+	w, err := s.mergeText(tx, u, id, e.Section, cur, version, base, e.Base, mine, e.Delta, false)
 	if err != nil {
 		return res, err
 	}
@@ -237,7 +237,11 @@ func (s *Store) RejoinSection(ctx context.Context, u brief.User, id, clientID, k
 		if err := brief.ValidateSectionText(mine); err != nil {
 			return err
 		}
-		w, err := s.mergeText(tx, u, id, key, cur, version, from, base, mine, false)
+		mineDelta := delta
+		if from != baseText {
+			mineDelta = "" // the delta is from baseText, not from
+		}
+		w, err := s.mergeText(tx, u, id, key, cur, version, from, base, mine, mineDelta, false)
 		if err != nil {
 			return err
 		}

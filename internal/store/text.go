@@ -23,6 +23,12 @@ const (
 // brief's open revision or starting a new one. It returns the new version
 // and the forward delta logged.
 func writeText(tx *sql.Tx, briefID, key, oldText, newText string, oldVersion, authorID, now int64) (int64, string, error) {
+	fwd, undo := revision.Deltas(oldText, newText)
+	return logText(tx, briefID, key, newText, fwd, undo, oldVersion, authorID, now)
+}
+
+// logText is writeText with the deltas known (a live merge made them).
+func logText(tx *sql.Tx, briefID, key, newText, fwd, undo string, oldVersion, authorID, now int64) (int64, string, error) {
 	v := oldVersion + 1
 	res, err := tx.Exec(`UPDATE sections SET text = ?, version = ? WHERE brief_id = ? AND key = ? AND version = ?`,
 		newText, v, briefID, key, oldVersion)
@@ -36,7 +42,6 @@ func writeText(tx *sql.Tx, briefID, key, oldText, newText string, oldVersion, au
 	if err != nil {
 		return 0, "", err
 	}
-	fwd, undo := revision.Deltas(oldText, newText)
 	if _, err := tx.Exec(`INSERT INTO edits (brief_id, section_key, version, delta, undo, revision, author_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, briefID, key, v, fwd, undo, rev, authorID, now); err != nil {
 		return 0, "", err

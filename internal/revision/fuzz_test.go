@@ -47,9 +47,25 @@ func FuzzMerge(f *testing.F) {
 		// chose: an "a" inserted into "aaaa" could have gone anywhere.
 		s1, l1, e1, ok1 := changedRegion(base, mine)
 		s2, l2, e2, ok2 := changedRegion(base, current)
+		// MergeLive, on both sides' deltas: exact deltas back.
+		live := MergeLive(base, mine, current, Delta(base, mine), Deltas2(base, current))
+		if got, err := ApplyDelta(sanitize(mine), live.Ack); err != nil || got != live.Text {
+			t.Fatalf("MergeLive(%q, %q, %q): ack %q gives %q, %v; want %q", base, mine, current, live.Ack, got, err, live.Text)
+		}
+		if live.Forward != "" {
+			if got, err := ApplyDelta(sanitize(current), live.Forward); err != nil || got != live.Text {
+				t.Fatalf("MergeLive(%q, %q, %q): forward %q gives %q, %v", base, mine, current, live.Forward, got, err)
+			}
+			if got, err := ApplyDelta(live.Text, live.Undo); err != nil || got != sanitize(current) {
+				t.Fatalf("MergeLive(%q, %q, %q): undo %q gives %q, %v", base, mine, current, live.Undo, got, err)
+			}
+		}
 		if want, ok := bothEdits(base, s1, l1, e1, s2, l2, e2, separation); ok && ok1 && ok2 && unambiguous(base, mine, current, s2, l2) {
 			if merged != want || len(failed) > 0 {
 				t.Fatalf("well-separated edits: Merge(%q, %q, %q) = %q, %+v; want %q", base, mine, current, merged, failed, want)
+			}
+			if live.Text != want || len(live.Failed) > 0 {
+				t.Fatalf("well-separated edits: MergeLive(%q, %q, %q) = %q, %+v; want %q", base, mine, current, live.Text, live.Failed, want)
 			}
 		}
 

@@ -40,6 +40,7 @@ func MergeLive(base, mine, current, mineDelta, baseToCurrent string) Live {
 	return Live{Text: merged, Failed: failed, Ack: ack}
 }
 
+
 // MergeAlong is MergeLive without the user's delta (a REST write).
 func MergeAlong(base, mine, current, baseToCurrent string) (merged string, failed []Hunk, ack string) {
 	l := MergeLive(base, mine, current, Delta(base, mine), baseToCurrent)

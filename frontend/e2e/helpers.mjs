@@ -142,3 +142,141 @@ export async function shot(page, name) {
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * api returns a small REST client for the server with a bearer token.
+ * @param {string} base
+ * @param {string} token
+ */
+export function api(base, token) {
+  const call = async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    token,
+    get: (p) => call('GET', p),
+    post: (p, b) => call('POST', p, b ?? {}),
+    put: (p, b) => call('PUT', p, b),
+    patch: (p, b) => call('PATCH', p, b),
+    del: (p) => call('DELETE', p),
+  };
+}
+
+/**
+ * adminApi signs in with the server's first login link (which it uses up) and
+ * returns an API client with that session.
+ */
+export async function adminApi(server) {
+  const token = new URL(server.link).searchParams.get('token');
+  const res = await fetch(`${server.base}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  if (!res.ok) throw new Error(`login: ${res.status} ${await res.text()}`);
+  const { sessionToken } = await res.json();
+  return api(server.base, sessionToken);
+}
+
+/**
+ * addUser creates a user through the admin API and returns {user, token, login, api}.
+ */
+export async function addUser(admin, base, { email, name, role }) {
+  const out = await admin.post('/api/users', { email, name, role });
+  return { ...out, api: api(base, out.token) };
+}
+
+/**
+ * startProxy puts a TCP proxy owned by the test in front of the server:
+ * cut() closes every connection and refuses new ones (the link is down),
+ * restore() lets connections through again.
+ */
+export async function startProxy(targetBase) {
+  const net = await import('node:net');
+  const target = new URL(targetBase);
+  const sockets = new Set();
+  let up = true;
+  const server = net.createServer((client) => {
+    if (!up) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((res) => server.listen(0, '127.0.0.1', res));
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    /** rewrite turns a server URL into the same URL through the proxy. */
+    rewrite: (u) => u.replace(targetBase, `http://127.0.0.1:${port}`),
+    cut() {
+      up = false;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore() {
+      up = true;
+    },
+    close: () =>
+      new Promise((res) => {
+        up = false;
+        for (const s of sockets) s.destroy();
+        server.close(() => res(undefined));
+      }),
+  };
+}
+
+/** assertNoConsoleErrors fails when the page logged an error (minus allowed patterns). */
+export function takeConsoleErrors(browser, allow = []) {
+  return browser.consoleErrors.splice(0).filter((e) => !allow.some((re) => re.test(e)));
+}
+
+/** editorText reads the text of the open section editor (CodeMirror). */
+export async function editorText(page) {
+  return page.locator('[data-editor]').evaluate((el) => /** @type {any} */ (el).editorView.state.doc.toString());
+}
+
+/** signIn opens a login link and waits for the list of briefs. */
+export async function signIn(page, link) {
+  await page.goto(link);
+  await page.getByRole('heading', { level: 2, name: 'Briefs' }).waitFor();
+}
+
+/** linkOf finds the login link in `briefstudio user` output or an API answer. */
+export function linkOf(s) {
+  const m = String(s).match(/https?:\/\/\S+\/login\?token=\S+/);
+  if (!m) throw new Error(`no login link in ${s}`);
+  return m[0];
+}
+
+/** waitStatus waits until the connection indicator shows `state` (online, syncing, offline, connecting). */
+export async function waitStatus(page, state, timeout = 10_000) {
+  await page.locator(`[role="status"][data-state="${state}"]`).waitFor({ timeout });
+}
+
+/** waitSaved waits until the page is online with nothing waiting. */
+export async function waitSaved(page, timeout = 15_000) {
+  await page.locator('[role="status"][data-state="online"][data-waiting="0"]').waitFor({ timeout });
+}
+
+/** Browser messages about connections refused while the test holds the link down (not app errors). */
+export const NETWORK_NOISE = [/ERR_CONNECTION_REFUSED/, /ERR_CONNECTION_RESET/, /ERR_EMPTY_RESPONSE/, /WebSocket connection to .* failed/, /Failed to load resource/];

@@ -5,4 +5,12 @@ import './app.css';
 const target = document.getElementById('app');
 if (!target) throw new Error('Brief Studio: #app element missing from index.html');
 
+// The service worker keeps the app shell for reloads without a connection
+// (browsers only; the desktop window serves the UI from the binary).
+if (!import.meta.env.DEV && 'serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
+  navigator.serviceWorker.register('/sw.js').catch(() => {
+    // No offline start then; everything else works.
+  });
+}
+
 export default mount(App, { target });

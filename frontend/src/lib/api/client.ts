@@ -2,7 +2,19 @@
 // browser (against `briefstudio serve`) and in the desktop window (where the
 // same relative URLs reach the embedded server through Wails' asset server).
 
-import type { Brief, BriefSummary, Health, LoginResult, NewBrief, Template, User } from './types';
+import type {
+  Brand,
+  Brief,
+  BriefPatch,
+  BriefSummary,
+  Health,
+  LoginResult,
+  NewBrief,
+  SearchHit,
+  Section,
+  Template,
+  User,
+} from './types';
 
 /** Error codes of the API, plus "network" when the server cannot be reached. */
 export type ErrorCode =
@@ -157,6 +169,51 @@ export class ApiClient {
   createBrief(brief: NewBrief): Promise<Brief> {
     return this.request('POST', '/api/briefs', { body: brief });
   }
+
+  /** getBrief returns a brief with its sections' texts. */
+  getBrief(id: string): Promise<Brief> {
+    return this.request('GET', `/api/briefs/${enc(id)}`);
+  }
+
+  /** patchBrief changes the title, metadata (field by field) or the outline (order and titles). */
+  patchBrief(id: string, patch: BriefPatch): Promise<Brief> {
+    return this.request('PATCH', `/api/briefs/${enc(id)}`, { body: patch });
+  }
+
+  /** archiveBrief archives a brief (an admin can bring it back). */
+  archiveBrief(id: string): Promise<void> {
+    return this.request('DELETE', `/api/briefs/${enc(id)}`);
+  }
+
+  /** duplicateBrief copies a brief into a new draft of which the caller is the author. */
+  duplicateBrief(id: string): Promise<Brief> {
+    return this.request('POST', `/api/briefs/${enc(id)}/duplicate`);
+  }
+
+  /** addSection adds a section after `after` (at the end without it). */
+  addSection(id: string, title: string, after?: string): Promise<Section> {
+    return this.request('POST', `/api/briefs/${enc(id)}/sections`, { body: after ? { title, after } : { title } });
+  }
+
+  /** removeSection removes a section (its history stays). */
+  removeSection(id: string, key: string): Promise<void> {
+    return this.request('DELETE', `/api/briefs/${enc(id)}/sections/${enc(key)}`);
+  }
+
+  /** search finds briefs whose title or text holds every word. */
+  search(q: string, signal?: AbortSignal): Promise<SearchHit[]> {
+    const opts: RequestOptions = signal ? { signal } : {};
+    return this.request('GET', `/api/search?q=${encodeURIComponent(q)}&limit=20`, opts);
+  }
+
+  /** brand returns the brand profile (colours, project name). */
+  brand(): Promise<Brand> {
+    return this.request('GET', '/api/brand');
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {

@@ -36,6 +36,15 @@ export interface BriefSummary {
   createdAt?: string;
   /** RFC 3339; the list comes most recently changed first. */
   updatedAt: string;
+  /** Unresolved comment threads. */
+  openComments?: number;
+  /** Open suggestions (unresolved merges included). */
+  openSuggestions?: number;
+  /** The caller's last review ("v3"), or null. */
+  lastReviewedVersion?: string | null;
+  /** The text or outline moved since the caller's last review. */
+  changedSinceReview?: boolean;
+  archived?: boolean;
 }
 
 /** A section slot of a template. */
@@ -65,16 +74,62 @@ export interface Brief {
   type: string;
   title: string;
   status: BriefStatus;
-  metadata: Record<string, unknown>;
+  metadata: Metadata;
   sections: Section[];
-  lastReviewedVersion?: number;
+  role?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  lastReviewedVersion?: string | null;
+}
+
+/** An author line of the metadata. */
+export interface MetaAuthor {
+  name: string;
+  affiliation?: string;
+}
+
+/** A brief's metadata (cover, inside cover, PDF properties). */
+export interface Metadata {
+  subtitle?: string;
+  authors?: MetaAuthor[];
+  supervisors?: string[];
+  topic?: string;
+  series?: string;
+  date?: string;
+  manuscriptCompleted?: string;
+  language?: string;
+  keywords?: string[];
+}
+
+/** The body of PATCH /api/briefs/{id}. */
+export interface BriefPatch {
+  title?: string;
+  metadata?: Partial<Metadata>;
+  sections?: { key: string; title?: string }[];
+}
+
+/** One hit of GET /api/search. */
+export interface SearchHit {
+  id: string;
+  title: string;
+  section: string;
+  sectionTitle?: string;
+  snippet: string;
+}
+
+/** The brand profile (GET /api/brand); the UI takes its accent from it. */
+export interface Brand {
+  projectName?: string;
+  primaryColor?: string;
+  accentColor?: string;
+  [k: string]: unknown;
 }
 
 /** The body of POST /api/briefs. */
 export interface NewBrief {
   type: string;
   title: string;
-  metadata?: Record<string, unknown>;
+  metadata?: Partial<Metadata>;
 }
 
 /** The body of GET /api/health. */

@@ -40,6 +40,8 @@ export class Session {
   version = $state('');
   /** Websocket URL of the embedded server (desktop only; for live sync). */
   wsURL = $state('');
+  /** Signed in from the saved session while the server could not be reached. */
+  offline = $state(false);
 
   readonly api: ApiClient;
   readonly desktop: DesktopApp | null;
@@ -52,6 +54,18 @@ export class Session {
       getToken: () => this.#token,
       onUnauthorized: () => this.#lost(),
     });
+  }
+
+  /** token is the session token (for the websocket's hello), or null. */
+  get token(): string | null {
+    return this.#token;
+  }
+
+  /** liveURL is the websocket URL of live sync: the embedded server's in the desktop, else this origin's. */
+  liveURL(): string {
+    if (this.wsURL) return this.wsURL;
+    const l = window.location;
+    return `${l.protocol === 'https:' ? 'wss' : 'ws'}://${l.host}/api/ws`;
   }
 
   /** start decides how to sign in: desktop bootstrap, a login link in the URL, a saved session, or the sign-in screen. */
@@ -145,10 +159,20 @@ export class Session {
     this.#token = saved.token;
     try {
       this.user = await this.api.me();
+      writeUser(this.user);
+      this.offline = false;
       void this.#renewIfDue(saved);
       return (this.phase = 'signed-in');
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return 'signed-out'; // #lost() has run
+      const known = readUser();
+      if (e instanceof ApiError && e.code === 'network' && known) {
+        // No link: work from what this browser keeps (the offline queue);
+        // the server checks the session again when the link comes back.
+        this.user = known;
+        this.offline = true;
+        return (this.phase = 'signed-in');
+      }
       this.notice = { kind: 'error', text: errorMessage(e) };
       return (this.phase = 'failed');
     }
@@ -176,6 +200,8 @@ export class Session {
       this.#token = res.sessionToken;
       writeSaved({ token: res.sessionToken, expiresAt: res.expiresAt });
       this.user = res.user;
+      writeUser(res.user);
+      this.offline = false;
       this.prefill = '';
       this.phase = 'signed-in';
       return null;
@@ -240,8 +266,28 @@ function writeSaved(s: Saved): void {
   }
 }
 
+const USER_KEY = 'briefstudio.user';
+
+function readUser(): User | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as User | null;
+    return v && typeof v.id === 'number' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeUser(u: User): void {
+  try {
+    localStorage.setItem(USER_KEY, JSON.stringify(u));
+  } catch {
+    // the offline start is not available then
+  }
+}
+
 function removeSaved(): void {
   try {
+    localStorage.removeItem(USER_KEY);
     localStorage.removeItem(STORAGE_KEY);
   } catch {
     // nothing to remove

@@ -123,9 +123,14 @@ func edits(diffs []rop, side int) []medit {
 // With withOps it also returns the ops that turn a into the result.
 func merge3(base, a, b []rune, preferA, withOps bool) ([]rune, []Hunk, []Op) {
 	bw := newWords(base)
-	all := append(bw.edits(a, 0), bw.edits(b, 1)...)
+	return mergeEditLists(base, bw.edits(a, 0), bw.edits(b, 1), max(len(b), len(a)), preferA, withOps)
+}
+
+// mergeEditLists is merge3 on the two sides' edits of base (side 0 and 1).
+func mergeEditLists(base []rune, ea, eb []medit, size int, preferA, withOps bool) ([]rune, []Hunk, []Op) {
+	all := append(ea, eb...)
 	sortEdits(all)
-	out := make([]rune, 0, max(len(b), len(a)))
+	out := make([]rune, 0, size)
 	var failed []Hunk
 	ops := &opsBuilder{on: withOps}
 	pos := 0

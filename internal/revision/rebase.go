@@ -36,10 +36,66 @@ func MergeLive(base, mine, current, mineDelta, baseToCurrent string) Live {
 			}
 		}
 	}
+	if base != current && mine != current && mine != base && okOurs {
+		// Not apart: the word-aligned merge decides, with each side's
+		// words compared only where its delta changed them.
+		if theirs, ok := changesFrom(baseToCurrent, br, current); ok {
+			out, failed, ops := mergeEditLists(br, localEdits(br, ours, 0), localEdits(br, theirs, 1), len(br), false, true)
+			return Live{Text: string(out), Failed: failed, Ack: encodeOps(ops)}
+		}
+	}
 	merged, failed, ack := MergeAck(base, mine, current)
 	return Live{Text: merged, Failed: failed, Ack: ack}
 }
 
+// localEdits finds the word-aligned edits (as mergeEdits finds them) of
+// base changed by cs, comparing words only around each change: each change
+// is widened to the tokens (a word and the space after it) it touches,
+// changes whose widened windows meet are taken together, and each window
+// is diffed by words alone.
+func localEdits(base []rune, cs []sideChange, side int) []medit {
+	boundary := func(p int) bool {
+		return p == 0 || p == len(base) || unicode.IsSpace(base[p-1]) && !unicode.IsSpace(base[p])
+	}
+	var out []medit
+	window := func(from, to int, members []sideChange) {
+		var x []rune
+		pos := from
+		for _, c := range members {
+			x = append(append(x, base[pos:c.start]...), c.text...)
+			pos = c.end
+		}
+		x = append(x, base[pos:to]...)
+		win := base[from:to]
+		for _, e := range mergeEditsAt(win, splitWords(string(win)), x, side) {
+			e.start, e.end = e.start+from, e.end+from
+			out = append(out, e)
+		}
+	}
+	var members []sideChange
+	from, to := 0, 0
+	for _, c := range cs {
+		s, t := c.start, c.end
+		for !boundary(s) {
+			s--
+		}
+		for !boundary(t) {
+			t++
+		}
+		if len(members) > 0 && s <= to {
+			members, to = append(members, c), max(to, t)
+			continue
+		}
+		if len(members) > 0 {
+			window(from, to, members)
+		}
+		members, from, to = []sideChange{c}, s, t
+	}
+	if len(members) > 0 {
+		window(from, to, members)
+	}
+	return out
+}
 
 // MergeAlong is MergeLive without the user's delta (a REST write).
 func MergeAlong(base, mine, current, baseToCurrent string) (merged string, failed []Hunk, ack string) {

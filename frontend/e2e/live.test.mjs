@@ -1,6 +1,6 @@
 // End-to-end: writing together. Two authors and a supervisor in three
 // browser profiles open the same brief: typing shows up on the other
-// screens within a second, the supervisor's text is read-only, presence
+// screens within a second, the supervisor's typing becomes suggestions, presence
 // shows per section, and a remote edit does not move the local cursor.
 
 import assert from 'node:assert/strict';
@@ -114,16 +114,20 @@ describe('writing together', { timeout: 180_000 }, () => {
     assert.ok(!undone.includes('-X'));
   });
 
-  test('the supervisor sees it live, cannot type, and everyone sees who is where', async () => {
-    const ro = await S.locator('.cm-content').getAttribute('aria-readonly');
-    assert.equal(ro, 'true');
-    await S.getByText('its text is read-only for you').waitFor();
-    const before = await editorText(S);
+  test('the supervisor sees it live, suggests instead of editing, and everyone sees who is where', async () => {
+    assert.equal(await S.locator('[data-editor]').getAttribute('data-suggesting'), '1');
+    await S.getByText('your changes become suggestions for the authors').waitFor();
+    const before = await editorText(A);
     await S.locator('.cm-content').click();
-    await S.keyboard.type('zzz');
+    await S.keyboard.press('Control+End');
+    await S.keyboard.type(' zzz');
+    // Shown to the supervisor as a proposed insertion, never sent as an edit.
+    await S.locator('.cm-track-ins, .cm-sugg-ins').first().waitFor();
     await sleep(300);
-    assert.equal(await editorText(S), before, 'typing changes nothing');
-    assert.equal(await S.getByRole('toolbar', { name: 'Formatting' }).count(), 0);
+    assert.equal(await editorText(A), before, 'the shared text is unchanged');
+    // It reaches the authors as a suggestion instead.
+    await A.locator('.cm-sugg-ins', { hasText: 'zzz' }).waitFor({ timeout: 5000 });
+    assert.equal(await editorText(A), before);
 
     // Presence: Ben moves to another section; Ana sees him there and Sam in the introduction.
     await B.getByRole('navigation', { name: 'Outline' }).getByRole('button', { name: /^Policy options/ }).click();

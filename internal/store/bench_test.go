@@ -74,7 +74,9 @@ func BenchmarkStaleMerge60KB(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		mine := baseText[:len(baseText)-40] + " and a stale ending."
+		// Cut by code points: the text has accented words, and a byte cut could split one.
+		r := []rune(baseText)
+		mine := string(r[:len(r)-40]) + " and a stale ending."
 		b.StartTimer()
 		if w, err = s.PutSection(ctx, u, br.ID, "introduction", mine, base); err != nil || !w.Merged {
 			b.Fatal(err, w.Merged)

@@ -1,10 +1,21 @@
 import { expect, test } from 'vitest';
-import { parseRoute } from './route';
+import { historyHash, parseRoute } from './route';
 
-test('routes', () => {
-  expect(parseRoute('')).toEqual({ page: 'briefs' });
-  expect(parseRoute('#/')).toEqual({ page: 'briefs' });
-  expect(parseRoute('#/b/abc123')).toEqual({ page: 'brief', id: 'abc123', tab: 'write' });
-  expect(parseRoute('#/b/abc123/details')).toEqual({ page: 'brief', id: 'abc123', tab: 'details' });
-  expect(parseRoute('#/b/ABC')).toEqual({ page: 'briefs' });
+test.each([
+  ['', { page: 'briefs' }],
+  ['#/', { page: 'briefs' }],
+  ['#/brand', { page: 'brand' }],
+  ['#/b/abc123', { page: 'brief', id: 'abc123', tab: 'write' }],
+  ['#/b/abc123/details', { page: 'brief', id: 'abc123', tab: 'details' }],
+  ['#/b/abc123/history', { page: 'brief', id: 'abc123', tab: 'history' }],
+  ['#/b/abc123/history?from=lastReviewed&to=current', { page: 'brief', id: 'abc123', tab: 'history', from: 'lastReviewed', to: 'current' }],
+  ['#/b/abc123/history?from=<script>', { page: 'brief', id: 'abc123', tab: 'history' }],
+  ['#/b/ABC', { page: 'briefs' }],
+])('parseRoute(%s)', (hash, want) => {
+  expect(parseRoute(hash)).toEqual(want);
+});
+
+test('historyHash round-trips', () => {
+  expect(parseRoute(historyHash('abc', 'v2', 'current'))).toEqual({ page: 'brief', id: 'abc', tab: 'history', from: 'v2', to: 'current' });
+  expect(historyHash('abc')).toBe('#/b/abc/history');
 });

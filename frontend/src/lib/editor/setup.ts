@@ -49,6 +49,8 @@ export interface EditorOptions {
   /** Local change (typing, a command, undo): `n` transactions. */
   onLocal: (n: number) => void;
   onSelection: () => void;
+  /** More extensions (review marks, suggest mode). */
+  extra?: Extension[];
 }
 
 /** readonlyCompartment switches the editor between writing and reading. */
@@ -94,6 +96,7 @@ export function createState(doc: string, o: EditorOptions): EditorState {
         ]),
       ),
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      ...(o.extra ?? []),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) {
           const local = u.transactions.filter((tr) => tr.docChanged && !tr.annotation(remote)).length;

@@ -50,10 +50,18 @@ export class LiveBrief {
   removing = $state<{ key: string; title: string; index: number } | null>(null);
   /** Bumped when a section's text changed under the user (the preview re-reads it). */
   revision = $state(0);
+  /** The caller's last review decision's version ("v3"), null if none. */
+  lastReviewed = $state<string | null>(null);
+  /** The signed-in user is an admin (admins may comment and suggest on any brief). */
+  admin = false;
 
   sync: BriefSync | null = null;
   /** Set by the editor: applies a remote change to the open section. */
   onRemote: ((key: string, text: string) => void) | null = null;
+  /** Set by the review state: a comment, suggestion or decision of the room. */
+  onReview: ((msg: unknown) => void) | null = null;
+  /** Called when the link comes back (review messages may have been missed). */
+  onOnline: (() => void) | null = null;
 
   readonly #ctx: LiveContext;
   #store: OfflineStore | null = null;
@@ -75,6 +83,38 @@ export class LiveBrief {
   /** canEdit: authors write; supervisors and admins who are not authors read. */
   get canEdit(): boolean {
     return this.role === 'author';
+  }
+
+  /** canSuggest: every member and an admin may suggest (supervisors only suggest). */
+  get canSuggest(): boolean {
+    return this.role === 'author' || this.role === 'supervisor' || this.admin;
+  }
+
+  /** canReview: supervisors approve or request changes. */
+  get canDecide(): boolean {
+    return this.role === 'supervisor';
+  }
+
+  /**
+   * acked is a section's text as the server has it (what review ranges are
+   * taken on) and its version; `idle` says no typing is on its way.
+   */
+  acked(key: string): { base: string; m: number; idle: boolean } | null {
+    const s = this.sync?.engine.sections.get(key);
+    if (!s) return null;
+    return { base: s.base, m: s.m, idle: !s.inflight && s.text === s.base && !(this.sync?.syncing ?? false) };
+  }
+
+  /** settle sends the open section's typing and waits (up to `ms`) until the server has it. */
+  async settle(key: string, ms = 3000): Promise<boolean> {
+    this.sync?.detach();
+    const end = Date.now() + ms;
+    for (;;) {
+      const a = this.acked(key);
+      if (a && a.idle) return true;
+      if (Date.now() > end || this.link !== 'online') return false;
+      await new Promise((r) => setTimeout(r, 30));
+    }
   }
 
   /** totalWords counts the whole brief. */
@@ -113,6 +153,7 @@ export class LiveBrief {
       this.type = b.type;
       this.role = b.role ?? '';
       this.metadata = b.metadata ?? {};
+      this.lastReviewed = b.lastReviewedVersion ?? null;
       const keep = new Map((saved?.sections ?? []).map((s) => [s.key, s]));
       sections = b.sections.map((s) => {
         const mine = keep.get(s.key);
@@ -155,6 +196,7 @@ export class LiveBrief {
           this.#countSoon();
         },
         notice: (t) => (this.notice = t),
+        review: (m) => this.onReview?.(m),
         fatal: (code, reason) => {
           this.notice =
             code === 4001
@@ -363,7 +405,9 @@ export class LiveBrief {
     if (!sameOutline(items, this.outline)) this.outline = items;
     if (this.active && !eng.sections.has(this.active)) this.active = items[0]?.key ?? '';
     if (!this.active && items[0]) this.active = items[0].key;
+    const wasOnline = this.link === 'online';
     this.link = sync.link;
+    if (!wasOnline && this.link === 'online' && this.phase === 'ready') this.onOnline?.();
     this.waiting = sync.waiting;
     this.syncing = sync.syncing;
     if (sync.peers !== this.peers) this.peers = sync.peers;

@@ -37,6 +37,8 @@ export interface BriefSyncEvents {
   remote?(key: string, text: string): void;
   notice?(text: string): void;
   conflicts?(key: string, list: Conflict[]): void;
+  /** A review change of the room (comment, suggestion, decision): PROTOCOL.md. */
+  review?(msg: ServerMsg): void;
   /** The server will not take this client back (signed out, removed, archived). */
   fatal?(code: number, reason: string): void;
 }
@@ -275,6 +277,10 @@ export class BriefSync {
       }
       if (msg.type === 'pong') {
         this.#lastPong = Date.now();
+        return;
+      }
+      if (msg.type === 'comment' || msg.type === 'suggestion' || msg.type === 'decision') {
+        this.#ev.review?.(msg);
         return;
       }
       const wasReady = this.engine.ready;

@@ -134,6 +134,13 @@ describe('review: comments, suggestions, decisions', { timeout: 240_000 }, () =>
     await sThread.getByText('The Helsinki, Vienna and Lisbon programmes.').waitFor();
     // The author may not edit the supervisor's comment: one Edit button only (their own).
     assert.equal(await thread.getByRole('button', { name: 'Edit' }).count(), 1);
+    // Delete own: a second reply, then gone for both.
+    await thread.getByRole('button', { name: 'Reply' }).click();
+    await pa.getByLabel('Reply', { exact: true }).fill('A reply to take back.');
+    await thread.getByRole('button', { name: 'Reply', exact: true }).click();
+    await sThread.getByText('A reply to take back.').waitFor();
+    await thread.getByRole('listitem').filter({ hasText: 'A reply to take back.' }).getByRole('button', { name: 'Delete' }).click();
+    await sThread.getByText('A reply to take back.').waitFor({ state: 'detached' });
 
     await sThread.getByRole('button', { name: 'Resolve' }).click();
     await pa.locator('.cm-comment').waitFor({ state: 'detached' });
@@ -224,6 +231,29 @@ describe('review: comments, suggestions, decisions', { timeout: 240_000 }, () =>
     noErrors();
   });
 
+  test('an author switches to suggesting and back', async () => {
+    await pa.getByRole('radio', { name: 'Suggesting' }).click();
+    await pa.locator('[data-editor][data-suggesting="1"]').waitFor();
+    await cursorAfter(pa, 'schemes');
+    await pa.keyboard.type(' everywhere', { delay: 10 });
+    const card = ps.locator('article[data-item^="suggestion:"]', { hasText: 'everywhere' });
+    await ps.getByRole('tab', { name: /Suggestions/ }).click();
+    await card.waitFor({ timeout: 8000 });
+    assert.match(await card.innerText(), /Ana Author/);
+    assert.ok(!(await editorText(ps)).includes('everywhere'), 'a suggestion, not an edit');
+    // A supervisor does not decide suggestions.
+    assert.equal(await card.getByRole('button', { name: 'Accept' }).count(), 0);
+    await pa.getByRole('radio', { name: 'Editing' }).click();
+    await pa.locator('[data-editor][data-suggesting="0"]').waitFor();
+    await pa.locator('article[data-item^="suggestion:"]', { hasText: 'everywhere' }).getByRole('button', { name: 'Reject' }).click();
+    await card.waitFor({ state: 'detached' });
+    // Editing again: typing is an edit everyone sees.
+    await cursorAfter(pa, 'schemes');
+    await pa.keyboard.type(' now', { delay: 10 });
+    await ps.waitForFunction(() => /** @type {any} */ (document.querySelector('[data-editor]')).editorView.state.doc.toString().includes('schemes now'));
+    noErrors();
+  });
+
   test('keyboard only: a comment with the shortcut', async () => {
     await selectText(pa, 'Towns');
     await pa.keyboard.press('Control+Alt+m');
@@ -232,6 +262,7 @@ describe('review: comments, suggestions, decisions', { timeout: 240_000 }, () =>
     assert.equal(await box.evaluate((el) => el === document.activeElement), true);
     await pa.keyboard.type('Keyboard comment.');
     await pa.keyboard.press('Control+Enter');
+    await ps.getByRole('tab', { name: /Comments/ }).click();
     await ps.getByText('Keyboard comment.').waitFor();
     // Tab reaches the thread's buttons, with a visible focus ring.
     const resolve = pa.locator('article', { hasText: 'Keyboard comment.' }).getByRole('button', { name: 'Resolve' });
@@ -263,7 +294,7 @@ describe('review: comments, suggestions, decisions', { timeout: 240_000 }, () =>
     assert.equal(await pa.evaluate(() => /** @type {any} */ (window).__xss), undefined);
     await shot(pa, 'review-08-changes-requested');
 
-    await cursorAfter(pa, 'schemes');
+    await cursorAfter(pa, 'schemes now');
     await pa.keyboard.type(' In 2019 there were 12 programmes.', { delay: 5 });
     await waitSaved(pa);
     await pa.getByRole('button', { name: 'Submit again' }).click();

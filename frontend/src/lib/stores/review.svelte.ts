@@ -88,7 +88,10 @@ export class ReviewState {
 
   /** receive applies a room message. */
   receive(msg: ReviewMsg): void {
-    if (msg.type === 'comment' && msg.comment) this.#putComment(msg.comment);
+    if (msg.type === 'comment' && msg.comment) {
+      if (msg.action === 'deleted') this.#dropComment(msg.comment);
+      else this.#putComment(msg.comment);
+    }
     else if (msg.type === 'suggestion' && msg.suggestion) this.#putSuggestion(msg.suggestion);
     else if (msg.type === 'decision' && msg.decision) {
       if (!this.decisions.some((d) => d.id === msg.decision.id)) this.decisions = [...this.decisions, msg.decision];
@@ -166,11 +169,15 @@ export class ReviewState {
   async remove(id: number): Promise<void> {
     await this.api.deleteComment(id);
     const c = this.comments.find((x) => x.id === id);
-    if (!c) return;
-    const hasReplies = c.parent === null && this.comments.some((x) => x.parent === id);
+    if (c) this.#dropComment(c);
+  }
+
+  /** #dropComment removes a deleted comment; a thread's first comment with replies stays as a stub. */
+  #dropComment(c: Comment): void {
+    const hasReplies = c.parent === null && this.comments.some((x) => x.parent === c.id);
     if (hasReplies) this.#putComment({ ...c, deleted: true, body: '' });
     else {
-      this.comments = this.comments.filter((x) => x.id !== id);
+      this.comments = this.comments.filter((x) => x.id !== c.id);
       this.rev++;
     }
   }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
@@ -25,6 +28,7 @@ import (
 	"briefstudio/app"
 	"briefstudio/frontend"
 	"briefstudio/internal/server"
+	"briefstudio/internal/workspace"
 )
 
 //go:embed build/appicon.png
@@ -37,7 +41,7 @@ var wailsOrigins = []string{"wails://wails", "http://wails.localhost"}
 
 // runDesktop opens the desktop window over the data directory dataDir and
 // returns when the window closes.
-func runDesktop(dataDir string) error {
+func runDesktop(dataDir string, files []string) error {
 	if !frontend.Built() {
 		return errors.New("the user interface is not built into this binary: run `make desktop`")
 	}
@@ -59,7 +63,14 @@ func runDesktop(dataDir string) error {
 		return fmt.Errorf("desktop: listen: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
-	handler := c.Handler(server.Options{PublicURL: base, AllowOrigins: wailsOrigins})
+	// Shared servers (workspaces) are reached through this server: it holds
+	// their tokens, proxies REST and relays the websocket.
+	spaces, err := workspace.Open(workspace.Config{Dir: dataDir, Logger: slog.Default()})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("desktop: workspaces: %w", err)
+	}
+	handler := c.Handler(server.Options{PublicURL: base, AllowOrigins: wailsOrigins, Workspaces: spaces})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -68,12 +79,23 @@ func runDesktop(dataDir string) error {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	}()
+	defer spaces.Close() // relayed websockets end first
 
+	win := &app.Wails{}
+	var dialogs app.Dialogs = win
+	if dir := os.Getenv("BRIEFSTUDIO_SAVE_DIR"); dir != "" {
+		// Unattended runs (the smoke test): Save dialogs answer this folder.
+		dialogs = app.FolderDialogs{Dir: dir}
+	}
 	a := app.New(app.Config{
 		SessionToken: sess.Token,
 		User:         app.User{ID: sess.UserID, Email: sess.Email, Name: sess.Name, Role: sess.Role},
 		WSURL:        "ws://" + ln.Addr().String() + "/api/ws",
+		ServerURL:    base,
+		OpenFiles:    files,
 		Version:      version,
+		Dialogs:      dialogs,
+		Window:       win,
 		Log:          os.Stderr,
 	})
 
@@ -94,6 +116,7 @@ func runDesktop(dataDir string) error {
 			a.Startup(ctx)
 		},
 		Bind: []interface{}{a},
+		Menu: appMenu(a, &windowCtx),
 		// Cut, copy and paste in text fields and on selected text (the
 		// runtime's --default-contextmenu: auto); nowhere else.
 		EnableDefaultContextMenu: true,
@@ -102,11 +125,8 @@ func runDesktop(dataDir string) error {
 		SingleInstanceLock: &options.SingleInstanceLock{
 			// One window per data directory: opening it again raises that window.
 			UniqueId: instanceID(dataDir),
-			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
-				if ctx := windowCtx.Load(); ctx != nil {
-					runtime.WindowUnminimise(*ctx)
-					runtime.Show(*ctx)
-				}
+			OnSecondInstanceLaunch: func(d options.SecondInstanceData) {
+				a.SecondLaunch(d.Args, d.WorkingDirectory)
 			},
 		},
 		Linux: &linux.Options{
@@ -128,6 +148,49 @@ func runDesktop(dataDir string) error {
 	default:
 	}
 	return nil
+}
+
+// appMenu is the window's menu bar; items the UI carries out reach it as
+// the event "menu" (app.App.Menu).
+func appMenu(a *app.App, windowCtx *atomic.Pointer[context.Context]) *menu.Menu {
+	withCtx := func(f func(ctx context.Context)) func(*menu.CallbackData) {
+		return func(*menu.CallbackData) {
+			if ctx := windowCtx.Load(); ctx != nil {
+				f(*ctx)
+			}
+		}
+	}
+	ui := func(name string) func(*menu.CallbackData) { return func(*menu.CallbackData) { a.Menu(name) } }
+	m := menu.NewMenu()
+	file := m.AddSubmenu("File")
+	file.AddText("New brief", keys.CmdOrCtrl("n"), ui("new-brief"))
+	file.AddText("Import Markdown…", keys.CmdOrCtrl("o"), ui("import"))
+	file.AddText("Export PDF…", keys.Combo("e", keys.CmdOrCtrlKey, keys.ShiftKey), ui("export"))
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), withCtx(runtime.Quit))
+	// Edit items carry no accelerators: the editor handles Ctrl+Z, Ctrl+C and
+	// the rest itself, and a menu accelerator would take the keys first.
+	edit := m.AddSubmenu("Edit")
+	edit.AddText("Undo", nil, ui("undo"))
+	edit.AddText("Redo", nil, ui("redo"))
+	edit.AddSeparator()
+	edit.AddText("Cut", nil, ui("cut"))
+	edit.AddText("Copy", nil, ui("copy"))
+	edit.AddText("Paste", nil, ui("paste"))
+	edit.AddText("Select all", nil, ui("select-all"))
+	view := m.AddSubmenu("View")
+	view.AddText("Briefs", keys.CmdOrCtrl("1"), ui("briefs"))
+	view.AddText("Reload", keys.CmdOrCtrl("r"), withCtx(runtime.WindowReloadApp))
+	view.AddText("Full screen", keys.Key("f11"), withCtx(func(ctx context.Context) {
+		if runtime.WindowIsFullscreen(ctx) {
+			runtime.WindowUnfullscreen(ctx)
+		} else {
+			runtime.WindowFullscreen(ctx)
+		}
+	}))
+	help := m.AddSubmenu("Help")
+	help.AddText("About Brief Studio", nil, ui("about"))
+	return m
 }
 
 // instanceID names the single-instance lock after the data directory.

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"briefstudio/internal/importer"
 	"briefstudio/internal/loadtest"
 	"briefstudio/internal/server"
+	"briefstudio/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -39,6 +41,8 @@ Usage:
   briefstudio user revoke --email E          revoke all of a user's tokens
   briefstudio import FILE.md --type TYPE [--owner EMAIL]   import a brief, print its id
   briefstudio export BRIEF_ID --out FILE.pdf [--version v12]   the branded PDF
+  briefstudio bundle export BRIEF_ID --out FILE.json   the brief with its whole history, to move it
+  briefstudio bundle import FILE.json [--owner EMAIL]  a new brief from a bundle, print its id
   briefstudio backup --out FILE.db           a consistent copy of the database
   briefstudio loadtest [--scenario all|realistic|team|throughput|stress|idle]
                     [--url URL --token ADMIN_API_TOKEN] [--pid PID] [--duration D] [--scale F]
@@ -57,7 +61,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || isMarkdownFile(args[0]) {
 		return desktop(args, stdout, stderr)
 	}
 	switch args[0] {
@@ -73,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return importCmd(args[1:], stdout)
 	case "export":
 		return exportCmd(args[1:], stdout)
+	case "bundle":
+		return bundleCmd(args[1:], stdout, stderr)
 	case "loadtest":
 		return loadtestCmd(args[1:], stdout)
 	case "version":
@@ -140,10 +146,33 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// isMarkdownFile says whether arg names a Markdown file (briefstudio FILE.md
+// opens the window and imports it, as a file manager's "Open with" does).
+func isMarkdownFile(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".md", ".markdown":
+	default:
+		return false
+	}
+	st, err := os.Stat(arg)
+	return err == nil && st.Mode().IsRegular()
+}
+
 func desktop(args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlags("briefstudio")
-	if err := parse(fs, args); err != nil {
-		return err
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%s: %w\n\n%s", fs.Name(), err, usage)
+	}
+	var files []string
+	for _, a := range fs.Args() {
+		if !isMarkdownFile(a) {
+			return fmt.Errorf("%s: %q is not a Markdown file (.md) to open\n\n%s", fs.Name(), a, usage)
+		}
+		abs, err := filepath.Abs(a)
+		if err != nil {
+			return err
+		}
+		files = append(files, abs)
 	}
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(stderr, "No display found: starting the server instead (open the login link below in a browser).")
@@ -151,7 +180,7 @@ func desktop(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		return serve(ctx, []string{"--data", *data, "--login-link"}, stdout, stderr)
 	}
-	return runDesktop(*data)
+	return runDesktop(*data, files)
 }
 
 type stringList []string
@@ -404,4 +433,138 @@ func importOwner(ctx context.Context, c *core, email string) (brief.User, error)
 		}
 	}
 	return brief.User{}, errors.New("import: no admin yet: give --owner EMAIL (see briefstudio user add)")
+}
+
+// bundleCmd exports a brief with its whole history as a bundle file, or
+// imports one as a new brief (docs/API.md "Bundles").
+func bundleCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("bundle: say export or import\n\n%s", usage)
+	}
+	switch args[0] {
+	case "export":
+		return bundleExport(args[1:], stdout)
+	case "import":
+		return bundleImport(args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("bundle: unknown command %q (export or import)", args[0])
+}
+
+// parseWithArg parses flags with one positional argument before, between
+// or after them ("" when there is none).
+func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", fmt.Errorf("%s: %w\n\n%s", fs.Name(), err, usage)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) > 1 {
+		return "", fmt.Errorf("%s: unexpected argument %q", fs.Name(), pos[1])
+	}
+	if len(pos) == 0 {
+		return "", nil
+	}
+	return pos[0], nil
+}
+
+// bundleExport writes a brief's bundle as the first admin (as export does).
+func bundleExport(args []string, stdout io.Writer) error {
+	fs, data := newFlags("bundle export")
+	out := fs.String("out", "", "the bundle file to write")
+	id, err := parseWithArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if id == "" || *out == "" {
+		return errors.New("bundle export: usage: briefstudio bundle export BRIEF_ID --out FILE.json")
+	}
+	c, err := openCore(*data)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx := context.Background()
+	u, err := firstAdmin(ctx, c)
+	if err != nil {
+		return err
+	}
+	b, err := c.store.ExportBundle(ctx, u, id)
+	if err != nil {
+		return fmt.Errorf("bundle export %s: %s", id, describe(err))
+	}
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return fmt.Errorf("bundle export: %w", err)
+	}
+	// Written beside the target and renamed: a failed export leaves no
+	// half-written file.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".bundle-*.json")
+	if err != nil {
+		return fmt.Errorf("bundle export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(raw, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("bundle export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("bundle export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return fmt.Errorf("bundle export: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s: %q, %d sections, %d edits, %d named versions, %d comments, %d bytes\n",
+		*out, b.Brief.Title, len(b.Sections), len(b.Log), len(b.Versions), len(b.Comments), len(raw)+1)
+	return nil
+}
+
+// bundleImport makes a new brief from a bundle file; its author is
+// --owner, else the first admin (as import does). It prints the new
+// brief's id, and how the bundle's people were mapped on stderr.
+func bundleImport(args []string, stdout, stderr io.Writer) error {
+	fs, data := newFlags("bundle import")
+	owner := fs.String("owner", "", "e-mail of the brief's author here (default: the first admin)")
+	file, err := parseWithArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("bundle import: usage: briefstudio bundle import FILE.json [--owner EMAIL]")
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("bundle import: %w", err)
+	}
+	c, err := openCore(*data)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx := context.Background()
+	u, err := importOwner(ctx, c, *owner)
+	if err != nil {
+		return err
+	}
+	bundle, err := store.ParseBundle(raw)
+	if err != nil {
+		return fmt.Errorf("bundle import %s: %s", file, describe(err))
+	}
+	b, report, err := c.store.ImportBundle(ctx, u, bundle)
+	if err != nil {
+		return fmt.Errorf("bundle import %s: %s", file, describe(err))
+	}
+	fmt.Fprintln(stdout, b.ID)
+	for _, p := range report.People {
+		fmt.Fprintf(stderr, "%s <%s>: %s\n", p.Name, p.Email, p.Mapped)
+	}
+	for _, w := range report.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	return nil
 }

@@ -9,9 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // User is the local user the desktop window acts as.
@@ -33,6 +36,15 @@ type Config struct {
 	WSURL string
 	// Version is the app's version.
 	Version string
+	// ServerURL is the embedded server's http://127.0.0.1:PORT, which the
+	// façade calls as the local user (export, import).
+	ServerURL string
+	// OpenFiles are Markdown files named on the command line, to import.
+	OpenFiles []string
+	// Dialogs are the native file dialogs; nil: none (every dialog fails).
+	Dialogs Dialogs
+	// Window is the window around the UI; nil: none.
+	Window Window
 	// Log receives the façade's log lines; nil means os.Stderr.
 	Log io.Writer
 }
@@ -62,11 +74,15 @@ const maxReadyText = 300
 
 // App is the object Wails binds; its exported methods are callable from the UI.
 type App struct {
-	cfg Config
+	cfg     Config
+	dialogs Dialogs
+	window  Window
+	http    *http.Client
 
-	mu  sync.Mutex
-	ctx context.Context
-	log io.Writer
+	mu    sync.Mutex
+	ctx   context.Context
+	log   io.Writer
+	files map[string]time.Time // saved from this window (OpenFile, ShowInFolder)
 }
 
 // New returns the façade for one desktop window.
@@ -75,7 +91,73 @@ func New(cfg Config) *App {
 	if log == nil {
 		log = os.Stderr
 	}
-	return &App{cfg: cfg, log: log}
+	a := &App{cfg: cfg, log: log, dialogs: cfg.Dialogs, window: cfg.Window, files: map[string]time.Time{}}
+	if a.dialogs == nil {
+		a.dialogs = noWindow{}
+	}
+	if a.window == nil {
+		a.window = noWindow{}
+	}
+	// An export of a long brief takes well under a second; a minute means trouble.
+	a.http = &http.Client{Timeout: time.Minute}
+	return a
+}
+
+// context is the Wails runtime context once the window started, else a background one.
+func (a *App) context() context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
+}
+
+// logf writes one line to the façade's log.
+func (a *App) logf(format string, args ...any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fmt.Fprintf(a.log, format+"\n", args...)
+}
+
+// Menu is called by a menu item of the window: the UI hears it as the
+// event "menu" with the item's name ("new-brief", "import", "export", "about").
+func (a *App) Menu(name string) {
+	a.window.Emit(a.context(), "menu", name)
+}
+
+// TakeOpenFiles hands the UI, once, the Markdown files named on the
+// command line that started the window (it imports them).
+func (a *App) TakeOpenFiles() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f := a.cfg.OpenFiles
+	a.cfg.OpenFiles = nil
+	if f == nil {
+		f = []string{}
+	}
+	return f
+}
+
+// SecondLaunch is called when Brief Studio is started again while this
+// window is open: the window comes to the front, and a Markdown file named
+// on that command line is handed to the UI to import ("open-file").
+func (a *App) SecondLaunch(args []string, workDir string) {
+	ctx := a.context()
+	a.window.Focus(ctx)
+	for _, arg := range args {
+		switch strings.ToLower(filepath.Ext(arg)) {
+		case ".md", ".markdown", ".txt":
+		default:
+			continue
+		}
+		if !filepath.IsAbs(arg) && workDir != "" {
+			arg = filepath.Join(workDir, arg)
+		}
+		a.logf("second launch: open %s", arg)
+		a.window.Emit(ctx, "open-file", arg)
+	}
+	a.logf("second launch: focused")
 }
 
 // Startup is Wails' OnStartup hook; it keeps the runtime context for later

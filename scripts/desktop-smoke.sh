@@ -77,7 +77,10 @@ echo "desktop-smoke: Xvfb on $DISPLAY_NUM (pid $XVFB_PID)"
 
 # Own session and process group (setsid), so stopping it stops the app, its
 # WebKit helpers and the private D-Bus daemon, and nothing else.
-DISPLAY=$DISPLAY_NUM setsid dbus-run-session -- "$BIN" --data "$WORK/data" >"$LOG" 2>&1 </dev/null &
+mkdir -p "$WORK/out"
+# BRIEFSTUDIO_SAVE_DIR answers the Save dialog with that folder (nobody is
+# there to click); everything else is the real app.
+DISPLAY=$DISPLAY_NUM BRIEFSTUDIO_SAVE_DIR=$WORK/out setsid dbus-run-session -- "$BIN" --data "$WORK/data" >"$LOG" 2>&1 </dev/null &
 APP_PID=$!
 echo "desktop-smoke: app started (pid $APP_PID), waiting for 'ui ready:' (timeout ${TIMEOUT}s)"
 
@@ -116,4 +119,59 @@ mv -f "$WORK/shot.png" "$SHOT"
 echo "desktop-smoke: screenshot $SHOT ($colours colours)"
 
 kill -0 "$APP_PID" 2>/dev/null || fail "the app exited after the UI was ready"
+
+# waitlog PATTERN WHAT: waits for a line of the app's log.
+waitlog() {
+	until grep -q -- "$1" "$LOG"; do
+		kill -0 "$APP_PID" 2>/dev/null || fail "the app exited while waiting for $2"
+		((SECONDS < deadline)) || fail "no $2 within ${TIMEOUT}s"
+		sleep 0.2
+	done
+}
+
+# A second launch with a Markdown file: the first window comes forward and
+# imports it (the single-instance lock talks over the app's D-Bus session).
+SAMPLE=$PWD/app/testdata/discussion-brief.md
+BUS=
+for child in $(pgrep -P "$APP_PID"); do
+	# dbus-run-session's children: its daemon, and the app with the bus in its environment.
+	BUS=$(tr '\0' '\n' <"/proc/$child/environ" 2>/dev/null | sed -n 's/^DBUS_SESSION_BUS_ADDRESS=//p')
+	[[ -n $BUS ]] && break
+done
+[[ -n $BUS ]] || fail "cannot find the app's D-Bus session"
+# Wails ends the second process with status 1 once the first has the message.
+rc=0
+DISPLAY=$DISPLAY_NUM DBUS_SESSION_BUS_ADDRESS=$BUS timeout 30 "$BIN" --data "$WORK/data" "$SAMPLE" >"$WORK/second.log" 2>&1 || rc=$?
+((rc != 124)) || fail "the second launch did not end by itself: $(cat "$WORK/second.log")"
+waitlog '^second launch: focused' "focus on the second launch"
+waitlog '^imported: discussion-brief.md' "the import of the file given to the second launch"
+echo "desktop-smoke: second launch focused the window and imported $(grep -m1 '^imported:' "$LOG")"
+if command -v xdotool >/dev/null; then
+	n=$(DISPLAY=$DISPLAY_NUM xdotool search --onlyvisible --name 'Brief Studio' | wc -l)
+	((n == 1)) || fail "$n windows after the second launch, want 1"
+fi
+
+# Export PDF through the menu's shortcut and the façade's save flow.
+command -v xdotool >/dev/null || fail "xdotool is not installed"
+waitlog '^ui title: Housing first' "the brief's name in the window title"
+WIN=$(DISPLAY=$DISPLAY_NUM xdotool search --onlyvisible --name 'Brief Studio' | head -1)
+DISPLAY=$DISPLAY_NUM xdotool windowfocus --sync "$WIN" 2>/dev/null || true
+until grep -q '^saved: ' "$LOG"; do
+	DISPLAY=$DISPLAY_NUM xdotool key --clearmodifiers ctrl+shift+e
+	sleep 1
+	DISPLAY=$DISPLAY_NUM xdotool key --clearmodifiers Return
+	sleep 1.5
+	kill -0 "$APP_PID" 2>/dev/null || fail "the app exited during the export"
+	((SECONDS < deadline)) || fail "no PDF saved within ${TIMEOUT}s"
+done
+PDF=$(sed -n 's/^saved: \(.*\) ([0-9]* bytes)$/\1/p' "$LOG" | head -1)
+[[ -s $PDF && $PDF == "$WORK/out/"* ]] || fail "the saved PDF is missing: $PDF"
+pdftotext "$PDF" "$WORK/pdf.txt" || fail "pdftotext cannot read $PDF"
+grep -q 'Housing first' "$WORK/pdf.txt" || fail "the PDF lacks the brief's title"
+grep -q 'DRAFT' "$WORK/pdf.txt" || fail "the PDF lacks the DRAFT mark"
+echo "desktop-smoke: exported $(basename "$PDF") ($(stat -c %s "$PDF") bytes) through the save flow"
+sleep 0.5
+DISPLAY=$DISPLAY_NUM import -window root "$OUT/desktop-exported.png" 2>>"$WORK/import.log" || true
+
+kill -0 "$APP_PID" 2>/dev/null || fail "the app exited after the export"
 echo "desktop-smoke: PASS"

@@ -461,3 +461,30 @@ func languageCode(s string) (string, bool) {
 	}
 	return "", false
 }
+
+// DetectType reads the brief type a file's front matter names ("type:
+// discussion-brief"), or "" when it names none or the front matter cannot
+// be read (Import then reports why).
+func DetectType(src []byte) string {
+	text, err := decodeText(src)
+	if err != nil {
+		return ""
+	}
+	fm, _, _, ok := splitFrontMatter(text)
+	if !ok {
+		return ""
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(fm), &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return ""
+	}
+	m := doc.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		if normKey(m[i].Value) == "type" && m[i+1].Kind == yaml.ScalarNode {
+			if _, err := brief.TemplateFor(m[i+1].Value); err == nil {
+				return m[i+1].Value
+			}
+		}
+	}
+	return ""
+}

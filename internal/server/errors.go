@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"briefstudio/internal/brief"
+	"briefstudio/internal/workspace"
 )
 
 // statusOf maps the domain's error codes to HTTP statuses: the one place
@@ -26,6 +27,8 @@ func statusOf(c brief.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case brief.ERateLimited:
 		return http.StatusTooManyRequests
+	case workspace.EUnreachable:
+		return http.StatusBadGateway
 	}
 	return http.StatusInternalServerError
 }

@@ -44,6 +44,21 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvUsers(t, []envUser{
+		{"admin", "admin@example.org", "admin", "admin"},
+		{"author", "author@example.org", "author", "author"},
+		{"supervisor", "supervisor@example.org", "supervisor", "supervisor"},
+		{"outsider", "outsider@example.org", "outsider", "author"},
+		{"author2", "author2@example.org", "author2", "author"},
+	})
+}
+
+// envUser is a user an env creates: tokens and users are keyed by key.
+type envUser struct{ key, email, name, role string }
+
+// newEnvUsers is a real server over its own SQLite file with these users.
+func newEnvUsers(t testing.TB, users []envUser) *env {
+	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	st, err := store.Open(filepath.Join(t.TempDir(), "test.db"), store.WithClock(c.now))
 	if err != nil {
@@ -56,14 +71,8 @@ func newEnv(t testing.TB) *env {
 	srv := httptest.NewServer(New(st, a, Options{UI: ui, Version: "test"}).Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, store: st, auth: a, clock: c, tokens: map[string]string{}, users: map[string]brief.User{}}
-	for _, u := range []struct{ key, email, role string }{
-		{"admin", "admin@example.org", "admin"},
-		{"author", "author@example.org", "author"},
-		{"supervisor", "supervisor@example.org", "supervisor"},
-		{"outsider", "outsider@example.org", "author"},
-		{"author2", "author2@example.org", "author"},
-	} {
-		created, err := a.CreateUser(context.Background(), nil, u.email, u.key, u.role)
+	for _, u := range users {
+		created, err := a.CreateUser(context.Background(), nil, u.email, u.name, u.role)
 		if err != nil {
 			t.Fatal(err)
 		}

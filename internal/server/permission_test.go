@@ -118,6 +118,9 @@ func TestPermissionTable(t *testing.T) {
 			return map[string]any{"projectName": "ReSOMA", "primaryColor": "#1F3A93", "accentColor": "#F2A900", "funder": "h2020", "grantAgreement": "770730"}
 		}, nil}, [6]int{403, 403, 200, 200, 403, 401}},
 		{"export", request{"GET", "/api/briefs/{id}/export.pdf", nil, nil}, [6]int{200, 200, 200, 200, 404, 401}},
+		{"export bundle", request{"GET", "/api/briefs/{id}/bundle", nil, nil}, [6]int{200, 200, 200, 200, 404, 401}},
+		{"import bundle", request{"POST", "/api/import/bundle", func() any { return e.bundleOf("author", e.newBrief().ID) }, nil},
+			[6]int{201, 201, 201, 201, 201, 401}},
 		{"upload logo", request{"PUT", "/api/brand/logo", func() any { return tinyPNG() }, nil}, [6]int{403, 403, 200, 200, 403, 401}},
 	}
 	for _, row := range rows {

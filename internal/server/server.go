@@ -21,6 +21,7 @@ import (
 	"briefstudio/internal/auth"
 	"briefstudio/internal/brief"
 	"briefstudio/internal/store"
+	"briefstudio/internal/workspace"
 )
 
 // Limits of the contract.
@@ -46,6 +47,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Live serves upgraded websockets (GET /api/ws); nil disables it.
 	Live LiveServer
+	// Workspaces, on the desktop's embedded server, serves the shared
+	// servers (/api/workspaces, /w/{id}/api/..., /api/local/store); nil
+	// (`briefstudio serve`) answers those paths not_found.
+	Workspaces *workspace.Manager
 }
 
 // LiveServer runs an upgraded websocket connection (internal/sync.Hub).
@@ -141,6 +146,8 @@ func (s *Server) Handler() http.Handler {
 	authed("GET /api/briefs/{id}/decisions", s.listDecisions)
 	authed("GET /api/search", s.search)
 	authed("POST /api/import", s.importBrief)
+	authed("GET /api/briefs/{id}/bundle", s.exportBundle)
+	authed("POST /api/import/bundle", s.importBundle)
 
 	authed("GET /api/brand", s.getBrand)
 	authed("PUT /api/brand", s.putBrand)
@@ -148,6 +155,7 @@ func (s *Server) Handler() http.Handler {
 	authed("PUT /api/brand/logo", s.putLogo)
 	authed("DELETE /api/brand/logo", s.deleteLogo)
 	authed("GET /api/briefs/{id}/export.pdf", s.exportPDF)
+	s.workspaceRoutes(mux, authed)
 
 	// Anything else under /api/ (an unknown route, or a known one with
 	// another method) answers the API's JSON not_found, never the UI.

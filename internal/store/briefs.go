@@ -786,7 +786,7 @@ func (s *Store) AddMember(ctx context.Context, u brief.User, id, email, role str
 		if _, err := access(tx, u, id, brief.ActManageMembers); err != nil {
 			return err
 		}
-		target, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users WHERE email = ?`, strings.TrimSpace(email)))
+		target, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users WHERE email = ? AND inactive = 0`, strings.TrimSpace(email)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return brief.Errorf(brief.ENotFound, "no user with e-mail %q: an admin must invite them first", email)
 		}

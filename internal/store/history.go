@@ -258,6 +258,11 @@ func resolveState(tx *sql.Tx, id, ref string) (state, error) {
 	rows.Close()
 	var js string
 	err = tx.QueryRow(`SELECT outline FROM outlines WHERE brief_id = ? AND after_revision <= ? ORDER BY id DESC LIMIT 1`, id, n).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		// A brief created with text (import, duplicate) logs its first
+		// edits before its first outline: that outline is theirs too.
+		err = tx.QueryRow(`SELECT outline FROM outlines WHERE brief_id = ? ORDER BY id LIMIT 1`, id).Scan(&js)
+	}
 	if err != nil {
 		return st, err
 	}

@@ -53,14 +53,24 @@ func (s *Store) CreateUser(ctx context.Context, u brief.User) (brief.User, error
 }
 
 func createUser(tx *sql.Tx, u brief.User, now time.Time) (brief.User, error) {
-	var n int
-	if err := tx.QueryRow(`SELECT COUNT(*) FROM users WHERE email = ?`, u.Email).Scan(&n); err != nil {
-		return u, err
-	}
-	if n > 0 {
+	var id int64
+	var inactive bool
+	err := tx.QueryRow(`SELECT id, inactive FROM users WHERE email = ?`, u.Email).Scan(&id, &inactive)
+	if err == nil && !inactive {
 		return u, brief.Errorf(brief.EConflict, "a user with e-mail %s already exists", u.Email)
 	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return u, err
+	}
 	u.CreatedAt = fromMS(ms(now))
+	if err == nil {
+		// Someone named in an imported brief's history: the account is
+		// theirs, so their revisions and comments link to it.
+		_, err := tx.Exec(`UPDATE users SET email = ?, name = ?, role = ?, local = ?, created_at = ?, inactive = 0 WHERE id = ?`,
+			u.Email, u.Name, u.Role, u.Local, ms(now), id)
+		u.ID = id
+		return u, err
+	}
 	res, err := tx.Exec(`INSERT INTO users (email, name, role, local, created_at) VALUES (?, ?, ?, ?, ?)`,
 		u.Email, u.Name, u.Role, u.Local, ms(now))
 	if err != nil {
@@ -70,7 +80,9 @@ func createUser(tx *sql.Tx, u brief.User, now time.Time) (brief.User, error) {
 	return u, err
 }
 
-// User returns a user by id.
+// User returns a user by id. People who have no account (named in an
+// imported brief's history only) are not users: they are not found here,
+// by UserByEmail, Users or CountUsers.
 func (s *Store) User(ctx context.Context, id int64) (brief.User, error) {
 	return s.userWhere(ctx, `id = ?`, id)
 }
@@ -86,7 +98,7 @@ func (s *Store) LocalUser(ctx context.Context) (brief.User, error) {
 }
 
 func (s *Store) userWhere(ctx context.Context, where string, args ...any) (brief.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where+` ORDER BY id LIMIT 1`, args...))
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE inactive = 0 AND (`+where+`) ORDER BY id LIMIT 1`, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, brief.Errorf(brief.ENotFound, "user not found")
 	}
@@ -98,7 +110,7 @@ func (s *Store) userWhere(ctx context.Context, where string, args ...any) (brief
 
 // Users lists every user.
 func (s *Store) Users(ctx context.Context) ([]brief.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE inactive = 0 ORDER BY id`)
 	if err != nil {
 		return nil, brief.Internal(fmt.Errorf("sqlite: users: %w", err))
 	}
@@ -117,7 +129,7 @@ func (s *Store) Users(ctx context.Context) ([]brief.User, error) {
 // CountUsers tells whether the workspace is new.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE inactive = 0`).Scan(&n); err != nil {
 		return 0, brief.Internal(fmt.Errorf("sqlite: count users: %w", err))
 	}
 	return n, nil
@@ -129,10 +141,15 @@ func (s *Store) InsertToken(ctx context.Context, userID int64, kind TokenKind, h
 	if expires != nil {
 		exp = ms(*expires)
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens (user_id, kind, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		userID, kind, hash, ms(s.now()), exp)
+	// Only an active user may hold a token.
+	res, err := s.db.ExecContext(ctx, `INSERT INTO tokens (user_id, kind, hash, created_at, expires_at)
+		SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND inactive = 0)`,
+		userID, kind, hash, ms(s.now()), exp, userID)
 	if err != nil {
 		return brief.Internal(fmt.Errorf("sqlite: insert token: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return brief.Errorf(brief.ENotFound, "user not found")
 	}
 	return nil
 }

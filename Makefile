@@ -16,7 +16,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './frontend/node_modules/*')
 DATA      ?=
 DATA_FLAG := $(if $(DATA),--data $(DATA),)
 
-.PHONY: all run serve test test-go test-ui e2e smoke bench fuzz load lint desktop server ui deps clean
+.PHONY: all run serve test test-go test-ui e2e smoke bench fuzz load lint desktop server ui deps clean install
 
 all: desktop server
 
@@ -94,6 +94,16 @@ lint: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	cd frontend && npm run check
+
+## install: the desktop app for this user (PREFIX=~/.local): binary, menu entry, icons
+PREFIX ?= $(HOME)/.local
+install: desktop
+	install -Dm755 $(DESKTOP) $(PREFIX)/bin/briefstudio
+	install -Dm644 build/linux/briefstudio.desktop $(PREFIX)/share/applications/briefstudio.desktop
+	for s in 48 128 256 512; do \
+		install -Dm644 build/linux/icons/briefstudio-$$s.png $(PREFIX)/share/icons/hicolor/$${s}x$${s}/apps/briefstudio.png; \
+	done
+	@echo "installed: $(PREFIX)/bin/briefstudio (menu entry: Brief Studio; opens .md files)"
 
 clean:
 	rm -rf build/bin build/smoke build/e2e frontend/dist/assets frontend/dist/index.html

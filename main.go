@@ -33,13 +33,13 @@ var version = "0.1.0-dev"
 const usage = `Brief Studio: write and review policy briefs together.
 
 Usage:
-  briefstudio [--data DIR]                   open the desktop app
+  briefstudio [--data DIR] [FILE.md]...      open the desktop app (importing the files named)
   briefstudio serve [--addr 127.0.0.1:8737] [--data DIR] [--public-url URL]
                     [--tls-cert F --tls-key F] [--allow-origin O]... [--login-link]
   briefstudio user add --email E --name N --role author|supervisor|admin
   briefstudio user link --email E            print a fresh login link
   briefstudio user revoke --email E          revoke all of a user's tokens
-  briefstudio import FILE.md --type TYPE [--owner EMAIL]   import a brief, print its id
+  briefstudio import FILE.md --type TYPE|auto [--owner EMAIL]   import a brief, print its id
   briefstudio export BRIEF_ID --out FILE.pdf [--version v12]   the branded PDF
   briefstudio bundle export BRIEF_ID --out FILE.json   the brief with its whole history, to move it
   briefstudio bundle import FILE.json [--owner EMAIL]  a new brief from a bundle, print its id

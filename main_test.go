@@ -249,3 +249,19 @@ func TestImportCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestDesktopArguments(t *testing.T) {
+	dir := t.TempDir()
+	md := filepath.Join(dir, "brief.md")
+	if err := os.WriteFile(md, []byte("# A brief\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !isMarkdownFile(md) || isMarkdownFile(filepath.Join(dir, "missing.md")) || isMarkdownFile(dir) {
+		t.Error("isMarkdownFile: wrong answer for an existing file, a missing one or a folder")
+	}
+	var out, errOut bytes.Buffer
+	err := run([]string{"--data", dir, filepath.Join(dir, "notes.pdf")}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "is not a Markdown file") {
+		t.Fatalf("got %v, want a refusal naming the argument", err)
+	}
+}

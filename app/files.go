@@ -19,6 +19,8 @@ import (
 // ExportRequest asks for a brief's PDF to be saved where the person chooses.
 type ExportRequest struct {
 	BriefID string `json:"briefId"`
+	// Workspace is where the brief lives: "" or "local" (this computer), else a shared server's id.
+	Workspace string `json:"workspace"`
 	// Version is "" or "current" for the current text, else "v12" or a revision number.
 	Version string `json:"version"`
 	// FileName is the name the Save dialog proposes ("housing-first.pdf").
@@ -34,6 +36,8 @@ type SavedFile struct {
 
 // ImportRequest asks for a Markdown file to be imported as a new brief.
 type ImportRequest struct {
+	// Workspace is where the new brief goes: "" or "local", else a shared server's id.
+	Workspace string `json:"workspace"`
 	// Type is the brief type, or "auto" to take it from the file's front matter.
 	Type string `json:"type"`
 	// Path is the file to import; empty opens the Open dialog.
@@ -79,11 +83,15 @@ func (a *App) SavePDF(req ExportRequest) (SavedFile, error) {
 	if filepath.Ext(path) == "" {
 		path += ".pdf"
 	}
+	prefix, err := workspacePrefix(req.Workspace)
+	if err != nil {
+		return SavedFile{}, err
+	}
 	q := ""
 	if req.Version != "" && req.Version != "current" {
 		q = "?version=" + url.QueryEscape(req.Version)
 	}
-	res, err := a.call(http.MethodGet, "/api/briefs/"+url.PathEscape(req.BriefID)+"/export.pdf"+q, "", nil)
+	res, err := a.call(http.MethodGet, prefix+"/api/briefs/"+url.PathEscape(req.BriefID)+"/export.pdf"+q, "", nil)
 	if err != nil {
 		return SavedFile{}, err
 	}
@@ -126,11 +134,15 @@ func (a *App) ImportMarkdown(req ImportRequest) (Imported, error) {
 	if len(src) > maxImport {
 		return Imported{}, fmt.Errorf("%s is larger than 10 MB", filepath.Base(path))
 	}
+	prefix, err := workspacePrefix(req.Workspace)
+	if err != nil {
+		return Imported{}, err
+	}
 	typ := req.Type
 	if typ == "" {
 		typ = "auto"
 	}
-	res, err := a.call(http.MethodPost, "/api/import?type="+url.QueryEscape(typ), "text/markdown", bytes.NewReader(src))
+	res, err := a.call(http.MethodPost, prefix+"/api/import?type="+url.QueryEscape(typ), "text/markdown", bytes.NewReader(src))
 	if err != nil {
 		return Imported{}, err
 	}
@@ -200,6 +212,20 @@ func (a *App) Notify(n Notification) error {
 		body = string(r[:300]) + "…"
 	}
 	return a.window.Notify(a.context(), title, body)
+}
+
+// workspacePrefix is the path prefix of a workspace on the embedded server:
+// "" for this computer, "/w/ID" for a shared server (its proxy).
+func workspacePrefix(id string) (string, error) {
+	if id == "" || id == "local" {
+		return "", nil
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return "", fmt.Errorf("%q is not a workspace", id)
+		}
+	}
+	return "/w/" + id, nil
 }
 
 // call sends one request to the embedded server as the local user; an answer

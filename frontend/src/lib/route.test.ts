@@ -5,6 +5,7 @@ test.each([
   ['', { page: 'briefs' }],
   ['#/', { page: 'briefs' }],
   ['#/brand', { page: 'brand' }],
+  ['#/settings', { page: 'settings' }],
   ['#/b/abc123', { page: 'brief', id: 'abc123', tab: 'write' }],
   ['#/b/abc123/details', { page: 'brief', id: 'abc123', tab: 'details' }],
   ['#/b/abc123/history', { page: 'brief', id: 'abc123', tab: 'history' }],

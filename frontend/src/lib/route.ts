@@ -7,11 +7,13 @@ export type BriefTab = 'write' | 'details' | 'history';
 export type Route =
   | { page: 'briefs' }
   | { page: 'brand' }
+  | { page: 'settings' }
   | { page: 'brief'; id: string; tab: BriefTab; from?: string; to?: string };
 
 /** parseRoute reads a location hash ("#/b/ID/details", "#/b/ID/history?from=v2&to=current", "#/brand"). */
 export function parseRoute(hash: string): Route {
   if (/^#\/brand\/?$/.test(hash)) return { page: 'brand' };
+  if (/^#\/settings\/?$/.test(hash)) return { page: 'settings' };
   const m = /^#\/b\/([a-z0-9]{1,64})(?:\/(details|write|history))?\/?(?:\?(.*))?$/.exec(hash);
   if (!m || !m[1]) return { page: 'briefs' };
   const tab: BriefTab = m[2] === 'details' ? 'details' : m[2] === 'history' ? 'history' : 'write';

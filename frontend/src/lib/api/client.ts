@@ -71,11 +71,13 @@ interface RequestOptions {
   /** false: send no token and do not report a 401 as a lost session (login). */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Another prefix than the client's (desktop: "" for the embedded server's own routes). */
+  base?: string;
 }
 
 /** ApiClient calls the Brief Studio REST API with the current session. */
 export class ApiClient {
-  readonly #baseURL: string;
+  #baseURL: string;
   readonly #getToken: () => string | null;
   readonly #onUnauthorized: ((err: ApiError) => void) | undefined;
   readonly #fetch: typeof fetch;
@@ -86,6 +88,16 @@ export class ApiClient {
     this.#onUnauthorized = opts.onUnauthorized;
     // Bound, because window.fetch throws "Illegal invocation" when called as a method of another object.
     this.#fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** baseURL is the prefix of every path ("" = this origin; "/w/ID" = a shared server through the desktop's proxy). */
+  get baseURL(): string {
+    return this.#baseURL;
+  }
+
+  /** setBaseURL points the client at another workspace (desktop: "/w/ID"). */
+  setBaseURL(u: string): void {
+    this.#baseURL = u.replace(/\/+$/, '');
   }
 
   /** request sends one call and decodes its JSON answer; it throws ApiError on any failure. */
@@ -105,7 +117,7 @@ export class ApiClient {
 
     let res: Response;
     try {
-      res = await this.#fetch(this.#baseURL + path, init);
+      res = await this.#fetch((opts.base ?? this.#baseURL) + path, init);
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
       throw new ApiError(
@@ -117,6 +129,8 @@ export class ApiClient {
 
     if (!res.ok) {
       const err = await errorFrom(res);
+      // The desktop's proxy cannot reach a shared server: as good as offline.
+      if (err.code === 'unreachable') throw new ApiError('network', err.message, 0);
       if (auth && err.status === 401) this.#onUnauthorized?.(err);
       throw err;
     }

@@ -24,6 +24,8 @@ export interface ReadyInfo {
 /** app.ExportRequest */
 export interface ExportRequest {
   briefId: string;
+  /** The workspace the brief lives in ("local" or a shared server's id). */
+  workspace: string;
   version: string;
   fileName: string;
 }
@@ -37,6 +39,8 @@ export interface SavedFile {
 
 /** app.ImportRequest: `type` "auto" takes it from the file's front matter; no `path` opens the Open dialog. */
 export interface ImportRequest {
+  /** The workspace to import into ("local" or a shared server's id). */
+  workspace: string;
   type: string;
   path: string;
 }

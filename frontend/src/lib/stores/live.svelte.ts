@@ -6,7 +6,7 @@ import type { Brief, BriefStatus, Metadata } from '$lib/api/types';
 import { BriefSync, wordCount, type LinkState } from '$lib/sync/connection';
 import type { SavedSection } from '$lib/sync/engine';
 import type { Peer } from '$lib/sync/protocol';
-import { OfflineStore } from '$lib/sync/queue';
+import { OfflineStore, type QueueStore } from '$lib/sync/queue';
 
 /** One entry of the outline, as the page shows it. */
 export interface OutlineItem {
@@ -21,6 +21,10 @@ export interface LiveContext {
   user: { id: number; name: string };
   token: () => string | null;
   url: string;
+  /** Opens the offline queue (default: IndexedDB). */
+  openStore?: () => Promise<QueueStore>;
+  /** Names the workspace, so two servers' briefs never share a lock. */
+  workspace?: string;
 }
 
 /** Undo window of a section removal, ms. */
@@ -64,7 +68,7 @@ export class LiveBrief {
   onOnline: (() => void) | null = null;
 
   readonly #ctx: LiveContext;
-  #store: OfflineStore | null = null;
+  #store: QueueStore | null = null;
   #release: (() => void) | null = null;
   #removeTimer: ReturnType<typeof setTimeout> | null = null;
   #countTimer: ReturnType<typeof setTimeout> | null = null;
@@ -126,7 +130,7 @@ export class LiveBrief {
   async open(): Promise<void> {
     const user = this.#ctx.user.id;
     const [store, remote] = await Promise.all([
-      OfflineStore.open().catch(() => null),
+      (this.#ctx.openStore ?? (() => OfflineStore.open()))().catch(() => null),
       this.#ctx.api.getBrief(this.id).catch((e: unknown) => e),
     ]);
     if (this.#stopped) return;
@@ -137,7 +141,7 @@ export class LiveBrief {
       store?.close();
       return;
     }
-    const release = store ? await holdLock(`briefstudio-sync:${user}:${this.id}`) : null;
+    const release = store ? await holdLock(`briefstudio-sync:${this.#ctx.workspace ?? 'local'}:${user}:${this.id}`) : null;
     this.#release = release;
     this.#store = release ? store : null;
     if (!release) store?.close();

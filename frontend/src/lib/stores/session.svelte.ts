@@ -3,6 +3,12 @@
 
 import { ApiClient, ApiError, errorMessage } from '$lib/api/client';
 import { desktopApp, type DesktopApp } from '$lib/api/desktop';
+import { DiskStore } from '$lib/sync/diskqueue';
+import { OfflineStore, type QueueStore } from '$lib/sync/queue';
+import { LOCAL, workspacePrefix, workspaceWS, WorkspacesApi, type Workspace } from '$lib/api/workspaces';
+
+/** Where the desktop remembers the workspace last shown. */
+const WORKSPACE_KEY = 'briefstudio.workspace';
 import { tokenFromInput, tokenFromLocation } from '$lib/api/login';
 import type { User } from '$lib/api/types';
 
@@ -42,6 +48,12 @@ export class Session {
   wsURL = $state('');
   /** Signed in from the saved session while the server could not be reached. */
   offline = $state(false);
+  /** Desktop: the workspace shown ("local" = this computer, else a shared server's id). */
+  workspace = $state(LOCAL);
+  /** Desktop: every workspace, as the embedded server lists them. */
+  workspaces = $state<Workspace[]>([]);
+  /** Desktop: the shared server of the current workspace refused its session (a new link is needed). */
+  needsLogin = $state(false);
 
   readonly api: ApiClient;
   readonly desktop: DesktopApp | null;
@@ -63,7 +75,7 @@ export class Session {
 
   /** liveURL is the websocket URL of live sync: the embedded server's in the desktop, else this origin's. */
   liveURL(): string {
-    if (this.wsURL) return this.wsURL;
+    if (this.wsURL) return workspaceWS(this.wsURL, this.workspace);
     const l = window.location;
     return `${l.protocol === 'https:' ? 'wss' : 'ws'}://${l.host}/api/ws`;
   }
@@ -107,6 +119,43 @@ export class Session {
     await this.#login(parsed.token, input);
   }
 
+  /** loadWorkspaces reads the desktop's workspaces (nothing in a browser). */
+  async loadWorkspaces(): Promise<void> {
+    if (!this.desktop) return;
+    try {
+      this.workspaces = await new WorkspacesApi(this.api).list();
+      const cur = this.workspaces.find((w) => w.id === this.workspace);
+      if (!cur) this.selectWorkspace(LOCAL);
+      else this.needsLogin = cur.needsLogin;
+    } catch {
+      // The list is shown again when the embedded server answers.
+    }
+  }
+
+  /** selectWorkspace points the API and live sync at a workspace (desktop). */
+  selectWorkspace(id: string): void {
+    if (!this.desktop) return;
+    this.workspace = id || LOCAL;
+    this.api.setBaseURL(workspacePrefix(this.workspace));
+    this.needsLogin = this.workspaces.find((w) => w.id === this.workspace)?.needsLogin ?? false;
+    try {
+      localStorage.setItem(WORKSPACE_KEY, this.workspace);
+    } catch {
+      // a preference only
+    }
+  }
+
+  /** openQueue opens the offline queue: the data folder in the desktop app (per workspace), else IndexedDB. */
+  openQueue(): Promise<QueueStore> {
+    if (this.desktop) return Promise.resolve(new DiskStore(this.api, this.workspace));
+    return OfflineStore.open();
+  }
+
+  /** workspaceName names the current workspace. */
+  get workspaceName(): string {
+    return this.workspaces.find((w) => w.id === this.workspace)?.name ?? 'This computer';
+  }
+
   /** dismiss hides the current notice. */
   dismiss(): void {
     this.notice = null;
@@ -145,6 +194,14 @@ export class Session {
       this.version = b.version;
       this.wsURL = b.wsURL;
       this.notice = null;
+      let saved = LOCAL;
+      try {
+        saved = localStorage.getItem(WORKSPACE_KEY) ?? LOCAL;
+      } catch {
+        // no preference
+      }
+      await this.loadWorkspaces();
+      if (saved !== LOCAL && this.workspaces.some((w) => w.id === saved)) this.selectWorkspace(saved);
       this.phase = 'signed-in';
     } catch (e) {
       this.notice = { kind: 'error', text: `Brief Studio could not start: ${errorMessage(e)}` };
@@ -217,6 +274,12 @@ export class Session {
   }
 
   #lost(): void {
+    if (this.mode === 'desktop' && this.workspace !== LOCAL) {
+      // A shared server refused its stored session: the local user stays signed in.
+      this.needsLogin = true;
+      void this.loadWorkspaces();
+      return;
+    }
     if (this.mode === 'desktop') {
       this.#token = null;
       this.notice = { kind: 'error', text: 'The local session was not accepted. Try again, or restart Brief Studio.' };

@@ -5,7 +5,7 @@
 
 import { SyncEngine, type SavedSection } from './engine';
 import { cpLength } from './delta';
-import type { OfflineStore, SavedBrief } from './queue';
+import type { QueueStore, SavedBrief } from './queue';
 import { FATAL_CLOSE, type BriefHead, type ClientMsg, type Conflict, type Peer, type ServerMsg } from './protocol';
 
 /** Where the link is, for the status indicator. */
@@ -21,7 +21,7 @@ export interface BriefSyncOptions {
   url: string;
   clientId: string;
   /** null: nothing is persisted (another tab owns this brief's queue, or no IndexedDB). */
-  store: OfflineStore | null;
+  store: QueueStore | null;
   /** What to save with the queue so the brief opens offline. */
   head: Omit<SavedBrief, 'id' | 'user' | 'brief' | 'clientId' | 'order' | 'savedAt'>;
   /** Delay between a keystroke and the diff that sends it, ms. */

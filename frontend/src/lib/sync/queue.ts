@@ -41,8 +41,18 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
+/** QueueStore is where the offline queue lives: IndexedDB (OfflineStore) or, in the desktop app, its data folder (DiskStore). */
+export interface QueueStore {
+  close(): void;
+  load(user: number, brief: string): Promise<{ brief: SavedBrief; sections: SavedSection[] } | null>;
+  saveBrief(b: SavedBrief): Promise<void>;
+  saveSections(user: number, brief: string, list: SavedSection[]): Promise<void>;
+  removeSection(user: number, brief: string, key: string): Promise<void>;
+  unsent(user: number): Promise<Map<string, number>>;
+}
+
 /** OfflineStore wraps the IndexedDB database of the offline queue. */
-export class OfflineStore {
+export class OfflineStore implements QueueStore {
   readonly #db: IDBDatabase;
 
   private constructor(db: IDBDatabase) {

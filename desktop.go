@@ -9,13 +9,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync/atomic"
-	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/menu"
@@ -27,59 +23,26 @@ import (
 
 	"briefstudio/app"
 	"briefstudio/frontend"
-	"briefstudio/internal/server"
-	"briefstudio/internal/workspace"
 )
 
 //go:embed build/appicon.png
 var appIcon []byte
 
-// wailsOrigins are the origins the desktop UI runs under: wails://wails on
-// Linux and macOS, http://wails.localhost on Windows. The loopback server
-// accepts websockets from them.
-var wailsOrigins = []string{"wails://wails", "http://wails.localhost"}
-
 // runDesktop opens the desktop window over the data directory dataDir and
 // returns when the window closes.
-func runDesktop(dataDir string, files []string) error {
+func runDesktop(dataDir string, files []string) (err error) {
 	if !frontend.Built() {
 		return errors.New("the user interface is not built into this binary: run `make desktop`")
 	}
-	c, err := openCore(dataDir)
+	emb, err := startEmbedded(dataDir, "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-
-	sess, err := c.LocalSession()
-	if err != nil {
-		return fmt.Errorf("desktop: local session: %w", err)
-	}
-
-	// The asset server carries no websocket, so the same handler also listens
-	// on a random loopback port for /api/ws.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("desktop: listen: %w", err)
-	}
-	base := "http://" + ln.Addr().String()
-	// Shared servers (workspaces) are reached through this server: it holds
-	// their tokens, proxies REST and relays the websocket.
-	spaces, err := workspace.Open(workspace.Config{Dir: dataDir, Logger: slog.Default()})
-	if err != nil {
-		ln.Close()
-		return fmt.Errorf("desktop: workspaces: %w", err)
-	}
-	handler := c.Handler(server.Options{PublicURL: base, AllowOrigins: wailsOrigins, Workspaces: spaces})
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
 	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
+		if cerr := emb.Close(); err == nil {
+			err = cerr
+		}
 	}()
-	defer spaces.Close() // relayed websockets end first
 
 	win := &app.Wails{}
 	var dialogs app.Dialogs = win
@@ -87,17 +50,12 @@ func runDesktop(dataDir string, files []string) error {
 		// Unattended runs (the smoke test): Save dialogs answer this folder.
 		dialogs = app.FolderDialogs{Dir: dir}
 	}
-	a := app.New(app.Config{
-		SessionToken: sess.Token,
-		User:         app.User{ID: sess.UserID, Email: sess.Email, Name: sess.Name, Role: sess.Role},
-		WSURL:        "ws://" + ln.Addr().String() + "/api/ws",
-		ServerURL:    base,
-		OpenFiles:    files,
-		Version:      version,
-		Dialogs:      dialogs,
-		Window:       win,
-		Log:          os.Stderr,
-	})
+	cfg := emb.AppConfig()
+	cfg.OpenFiles = files
+	cfg.Dialogs = dialogs
+	cfg.Window = win
+	cfg.Log = os.Stderr
+	a := app.New(cfg)
 
 	var windowCtx atomic.Pointer[context.Context] // set by OnStartup, read by the single-instance callback
 	err = wails.Run(&options.App{
@@ -109,7 +67,7 @@ func runDesktop(dataDir string, files []string) error {
 		BackgroundColour: &options.RGBA{R: 245, G: 246, B: 248, A: 255},
 		AssetServer: &assetserver.Options{
 			Assets:  frontend.Dist(),
-			Handler: handler, // same origin for REST: no CORS, no login
+			Handler: emb.Handler, // same origin for REST: no CORS, no login
 		},
 		OnStartup: func(ctx context.Context) {
 			windowCtx.Store(&ctx)
@@ -139,13 +97,6 @@ func runDesktop(dataDir string, files []string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("desktop: %w", err)
-	}
-	select {
-	case err := <-serveErr:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("desktop: embedded server: %w", err)
-		}
-	default:
 	}
 	return nil
 }

@@ -69,6 +69,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return serve(ctx, args[1:], stdout, stderr)
+	case "embedded":
+		// For tests and scripting; not in the usage (README.md "Command line").
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return embeddedCmd(ctx, args[1:], stdout, stderr)
 	case "user":
 		return userCmd(args[1:], stdout)
 	case "backup":

@@ -11,9 +11,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"briefstudio/frontend"
 	"briefstudio/internal/store"
 )
 
@@ -263,5 +265,124 @@ func TestDesktopArguments(t *testing.T) {
 	err := run([]string{"--data", dir, filepath.Join(dir, "notes.pdf")}, &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "is not a Markdown file") {
 		t.Fatalf("got %v, want a refusal naming the argument", err)
+	}
+}
+
+// TestEmbeddedCommand: `briefstudio embedded` runs the desktop's embedded
+// server headless: it prints one JSON line (its URL and the window's
+// bootstrap), the local session reaches the desktop-only routes, the UI is
+// at its root when built, a reload sees the same local user, and SIGTERM
+// stops it.
+func TestEmbeddedCommand(t *testing.T) {
+	dir := t.TempDir()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run([]string{"embedded", "--data", dir, "--addr", "127.0.0.1:0"}, &out, &out) }()
+
+	var line struct {
+		URL       string `json:"url"`
+		Bootstrap struct {
+			SessionToken string `json:"sessionToken"`
+			User         struct {
+				ID    int64  `json:"id"`
+				Email string `json:"email"`
+				Role  string `json:"role"`
+			} `json:"user"`
+			WSURL   string `json:"wsURL"`
+			Version string `json:"version"`
+			Mode    string `json:"mode"`
+		} `json:"bootstrap"`
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if first, _, ok := strings.Cut(out.String(), "\n"); ok {
+			if err := json.Unmarshal([]byte(first), &line); err != nil {
+				t.Fatalf("the first line is not the JSON line: %v\n%s", err, out.String())
+			}
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("embedded returned %v before printing its line:\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no line printed within 30 s:\n%s", out.String())
+		}
+	}
+	b := line.Bootstrap
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(line.URL) || b.Mode != "desktop" ||
+		b.WSURL != "ws://"+strings.TrimPrefix(line.URL, "http://")+"/api/ws" || b.SessionToken == "" ||
+		b.User.Email != "me@this-computer.local" || b.User.Role != "admin" || b.Version != version {
+		t.Fatalf("line: %+v", line)
+	}
+
+	get := func(path, token string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", line.URL+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body bytes.Buffer
+		body.ReadFrom(res.Body)
+		return res.StatusCode, body.Bytes()
+	}
+	code, body := get("/api/workspaces", b.SessionToken)
+	var spaces []struct{ ID, Name string }
+	if code != 200 || json.Unmarshal(body, &spaces) != nil || len(spaces) != 1 || spaces[0].ID != "local" || spaces[0].Name != "This computer" {
+		t.Fatalf("GET /api/workspaces: %d %s", code, body)
+	}
+	if code, body := get("/api/workspaces", ""); code != 401 {
+		t.Fatalf("GET /api/workspaces without a session: %d %s", code, body)
+	}
+	// The UI store of the desktop is there too.
+	if code, body := get("/api/local/store", b.SessionToken); code != 200 {
+		t.Fatalf("GET /api/local/store: %d %s", code, body)
+	}
+	if frontend.Built() {
+		if code, body := get("/", ""); code != 200 || !bytes.Contains(body, []byte("<div id=\"app\"")) {
+			t.Fatalf("GET /: %d %.200s", code, body)
+		}
+	}
+
+	// The signal handler is in place before the line is printed (run).
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("embedded returned %v after SIGTERM", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("embedded did not stop within 15 s of SIGTERM")
+	}
+	if _, err := http.Get(line.URL + "/api/health"); err == nil {
+		t.Fatal("still serving after it returned")
+	}
+}
+
+func TestEmbeddedCommandErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrFlag", []string{"embedded", "--nope"}, "flag provided but not defined"},
+		{"ErrArg", []string{"embedded", "--data", t.TempDir(), "extra"}, "unexpected argument"},
+		{"ErrAddr", []string{"embedded", "--data", t.TempDir(), "--addr", "256.0.0.1:0"}, "listen"},
+		{"ErrDataDir", []string{"embedded", "--data", filepath.Join(file, "data")}, "data directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := runCmd(t, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -81,6 +81,72 @@ export async function startServer() {
   return { pid: /** @type {number} */ (child.pid), base, link, dataDir, output: () => out, run, stop };
 }
 
+/**
+ * startEmbedded runs `BIN embedded`: the desktop's embedded server without a
+ * window (the local user's session, workspaces, the UI store), on a free
+ * loopback port over a fresh data directory, and reads the JSON line it
+ * prints: its URL and the bootstrap the desktop façade would hand the UI.
+ * @returns {Promise<{pid:number, url:string, bootstrap:{sessionToken:string, user:{id:number,email:string,name:string,role:string}, wsURL:string, version:string, mode:'desktop'}, dataDir:string, output:()=>string, stop:()=>Promise<void>}>}
+ */
+export async function startEmbedded() {
+  try {
+    await access(serverBin, constants.X_OK);
+  } catch {
+    throw new Error(`${serverBin} is missing: build it with \`make server\` or set BRIEFSTUDIO_BIN`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'briefstudio-e2e-embedded-'));
+  const child = spawn(serverBin, ['embedded', '--addr', '127.0.0.1:0', '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+  const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  const spawnError = new Promise((_, rej) => child.once('error', rej));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  let line = null;
+  for (;;) {
+    const nl = out.indexOf('\n');
+    if (nl >= 0) {
+      try {
+        line = JSON.parse(out.slice(0, nl));
+      } catch (e) {
+        await stop();
+        throw new Error(`${serverBin} embedded printed no JSON line (${e.message}):\n${out}${err}`);
+      }
+      break;
+    }
+    const done = await Promise.race([exited, spawnError, sleep(50).then(() => null)]).catch((e) => ({ error: e }));
+    if (done) {
+      await stop();
+      throw new Error(`${serverBin} embedded ended before printing its line (${JSON.stringify(done)}):\n${out}${err}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`no line from ${serverBin} embedded within 30 s:\n${out}${err}`);
+    }
+  }
+  await waitHealthy(line.url);
+  return {
+    pid: /** @type {number} */ (child.pid),
+    url: line.url,
+    bootstrap: line.bootstrap,
+    dataDir,
+    output: () => out + err,
+    stop,
+  };
+}
+
 async function waitHealthy(base) {
   const deadline = Date.now() + 15_000;
   for (;;) {

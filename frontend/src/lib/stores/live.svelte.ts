@@ -1,7 +1,7 @@
 // An open brief: its outline, texts and people, live over the websocket,
 // opened from the server or, without a link, from the offline queue.
 
-import { ApiError, errorMessage, type ApiClient } from '$lib/api/client';
+import { ApiError, errorMessage, sentence, type ApiClient } from '$lib/api/client';
 import type { Brief, BriefStatus, Metadata } from '$lib/api/types';
 import { BriefSync, wordCount, type LinkState } from '$lib/sync/connection';
 import type { SavedSection } from '$lib/sync/engine';
@@ -78,6 +78,8 @@ export class LiveBrief {
   #localOrder: string[] | null = null;
   #outlineChain: Promise<void> = Promise.resolve();
   #outlinePending = 0;
+  /** A notice the server sent while the link was down (e.g. the desktop's relay: the shared server cannot be reached); cleared when it is back. */
+  #linkNotice = '';
 
   constructor(id: string, ctx: LiveContext) {
     this.id = id;
@@ -199,7 +201,10 @@ export class LiveBrief {
           this.revision++;
           this.#countSoon();
         },
-        notice: (t) => (this.notice = t),
+        notice: (t) => {
+          this.notice = sentence(t);
+          this.#linkNotice = this.sync?.link === 'online' ? '' : this.notice;
+        },
         review: (m) => this.onReview?.(m),
         fatal: (code, reason) => {
           this.notice =
@@ -411,7 +416,11 @@ export class LiveBrief {
     if (!this.active && items[0]) this.active = items[0].key;
     const wasOnline = this.link === 'online';
     this.link = sync.link;
-    if (!wasOnline && this.link === 'online' && this.phase === 'ready') this.onOnline?.();
+    if (!wasOnline && this.link === 'online') {
+      if (this.#linkNotice && this.notice === this.#linkNotice) this.notice = '';
+      this.#linkNotice = '';
+      if (this.phase === 'ready') this.onOnline?.();
+    }
     this.waiting = sync.waiting;
     this.syncing = sync.syncing;
     if (sync.peers !== this.peers) this.peers = sync.peers;

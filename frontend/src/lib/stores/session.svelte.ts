@@ -35,6 +35,7 @@ export const STORAGE_KEY = 'briefstudio.session';
 /** Session holds the signed-in state; create one per page (App.svelte). */
 export class Session {
   phase = $state<Phase>('starting');
+  /** Who is signed in; in the desktop, who the user is in the workspace shown (this computer's user, or their account on that shared server). */
   user = $state<User | null>(null);
   mode = $state<'web' | 'desktop'>('web');
   notice = $state<Notice | null>(null);
@@ -58,6 +59,10 @@ export class Session {
   readonly api: ApiClient;
   readonly desktop: DesktopApp | null;
   #token: string | null = null;
+  /** Desktop: this computer's user (from the bootstrap). */
+  #localUser: User | null = null;
+  /** Desktop: a 401 is being checked against the embedded server. */
+  #probing = false;
 
   constructor(desktop: DesktopApp | null = desktopApp()) {
     this.desktop = desktop;
@@ -126,7 +131,10 @@ export class Session {
       this.workspaces = await new WorkspacesApi(this.api).list();
       const cur = this.workspaces.find((w) => w.id === this.workspace);
       if (!cur) this.selectWorkspace(LOCAL);
-      else this.needsLogin = cur.needsLogin;
+      else {
+        this.needsLogin = cur.needsLogin;
+        this.#followUser();
+      }
     } catch {
       // The list is shown again when the embedded server answers.
     }
@@ -138,11 +146,20 @@ export class Session {
     this.workspace = id || LOCAL;
     this.api.setBaseURL(workspacePrefix(this.workspace));
     this.needsLogin = this.workspaces.find((w) => w.id === this.workspace)?.needsLogin ?? false;
+    this.#followUser();
     try {
       localStorage.setItem(WORKSPACE_KEY, this.workspace);
     } catch {
       // a preference only
     }
+  }
+
+  /** #followUser makes `user` the account of the workspace shown (ids and roles differ from server to server). */
+  #followUser(): void {
+    const ws = this.workspace === LOCAL ? undefined : this.workspaces.find((w) => w.id === this.workspace);
+    const u = ws?.user ?? this.#localUser;
+    const cur = this.user;
+    if (u && (!cur || cur.id !== u.id || cur.role !== u.role || cur.name !== u.name || cur.email !== u.email)) this.user = u;
   }
 
   /** openQueue opens the offline queue: the data folder in the desktop app (per workspace), else IndexedDB. */
@@ -190,6 +207,7 @@ export class Session {
     try {
       const b = await d.Bootstrap();
       this.#token = b.sessionToken;
+      this.#localUser = b.user;
       this.user = b.user;
       this.version = b.version;
       this.wsURL = b.wsURL;
@@ -274,16 +292,8 @@ export class Session {
   }
 
   #lost(): void {
-    if (this.mode === 'desktop' && this.workspace !== LOCAL) {
-      // A shared server refused its stored session: the local user stays signed in.
-      this.needsLogin = true;
-      void this.loadWorkspaces();
-      return;
-    }
     if (this.mode === 'desktop') {
-      this.#token = null;
-      this.notice = { kind: 'error', text: 'The local session was not accepted. Try again, or restart Brief Studio.' };
-      this.phase = 'failed';
+      void this.#lostDesktop();
       return;
     }
     const wasSignedIn = this.phase === 'signed-in';
@@ -294,6 +304,31 @@ export class Session {
         ? 'Your session has ended. Open a new login link to sign in again.'
         : 'Your saved session has expired. Open a new login link to sign in.',
     };
+  }
+
+  /**
+   * #lostDesktop: a 401 in the desktop is most often not the local session's:
+   * a shared server refused its stored session (through /w/ID, whichever
+   * workspace is shown), or refused a login link pasted in Workspaces. Only
+   * if the embedded server refuses the local session itself is the app stuck.
+   */
+  async #lostDesktop(): Promise<void> {
+    if (this.#probing) return;
+    this.#probing = true;
+    try {
+      await this.api.request<User>('GET', '/api/me', { base: '' });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        this.#token = null;
+        this.notice = { kind: 'error', text: 'The local session was not accepted. Try again, or restart Brief Studio.' };
+        this.phase = 'failed';
+        return;
+      }
+    } finally {
+      this.#probing = false;
+    }
+    // The embedded server marks a workspace whose server refused it (needsLogin).
+    await this.loadWorkspaces();
   }
 
   #clear(): void {

@@ -31,17 +31,30 @@ export class DiskStore implements QueueStore {
     return `queue:${this.#ws}:${user}:${brief}`;
   }
 
-  async #read(user: number, brief: string): Promise<Record> {
+  /** #keys lists the stored keys starting with prefix. */
+  async #keys(prefix: string): Promise<string[]> {
+    const list = await this.#api.request<{ key: string }[]>('GET', `/api/local/store?prefix=${encodeURIComponent(prefix)}`, { base: '' });
+    return (list ?? []).map((k) => k.key);
+  }
+
+  /** #read reads a brief's record; `stored` says the key is known to exist (else it is looked up first). */
+  async #read(user: number, brief: string, stored = false): Promise<Record> {
     const key = this.#key(user, brief);
     const hit = this.#cache.get(key);
     if (hit) return hit;
     let rec: Record = { brief: null, sections: {} };
-    try {
-      const got = await this.#api.request<Record>('GET', `/api/local/store/${encodeURIComponent(key)}`, { base: '' });
-      if (got && typeof got === 'object') rec = { brief: got.brief ?? null, sections: got.sections ?? {} };
-    } catch (e) {
-      if (!(e instanceof Error && 'code' in e && (e as { code: string }).code === 'not_found')) throw e;
+    // A brief opened for the first time has no record: asking the list first
+    // spares a 404, which the webview logs as an error.
+    if (stored || (await this.#keys(key)).includes(key)) {
+      try {
+        const got = await this.#api.request<Record>('GET', `/api/local/store/${encodeURIComponent(key)}`, { base: '' });
+        if (got && typeof got === 'object') rec = { brief: got.brief ?? null, sections: got.sections ?? {} };
+      } catch (e) {
+        if (!(e instanceof Error && 'code' in e && (e as { code: string }).code === 'not_found')) throw e;
+      }
     }
+    const raced = this.#cache.get(key);
+    if (raced) return raced;
     this.#cache.set(key, rec);
     return rec;
   }
@@ -92,11 +105,10 @@ export class DiskStore implements QueueStore {
 
   async unsent(user: number): Promise<Map<string, number>> {
     const prefix = `queue:${this.#ws}:${user}:`;
-    const keys = await this.#api.request<{ key: string }[]>('GET', `/api/local/store?prefix=${encodeURIComponent(prefix)}`, { base: '' });
     const out = new Map<string, number>();
-    for (const k of keys ?? []) {
-      const brief = k.key.slice(prefix.length);
-      const rec = await this.#read(user, brief);
+    for (const key of await this.#keys(prefix)) {
+      const brief = key.slice(prefix.length);
+      const rec = await this.#read(user, brief, true);
       let n = 0;
       for (const s of Object.values(rec.sections)) if (s.text !== s.base) n += Math.max(1, s.pending);
       if (n > 0) out.set(brief, n);

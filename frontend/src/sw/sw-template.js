@@ -28,7 +28,8 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
-  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  // API calls, and the desktop proxy's /w/ID/api/… calls, always go to the network.
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/w/')) return;
 
   if (req.mode === 'navigate') {
     // Network first, so a new version is picked up at once; the cached shell without a link.

@@ -397,20 +397,12 @@ func importCmd(args []string, stdout io.Writer) error {
 	if file == "" || *typ == "" {
 		return errors.New("import: usage: briefstudio import FILE.md --type TYPE [--owner EMAIL]")
 	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	c, err := openCore(*data)
+	src, c, u, err := openAsOwner("import", file, *data, *owner)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	ctx := context.Background()
-	u, err := importOwner(ctx, c, *owner)
-	if err != nil {
-		return err
-	}
 	b, _, err := importer.Create(ctx, c.store, u, src, *typ)
 	if err != nil {
 		return fmt.Errorf("import %s: %s", file, describe(err))
@@ -532,6 +524,25 @@ func bundleExport(args []string, stdout io.Writer) error {
 // bundleImport makes a new brief from a bundle file; its author is
 // --owner, else the first admin (as import does). It prints the new
 // brief's id, and how the bundle's people were mapped on stderr.
+// openAsOwner reads file and opens the data directory as the new brief's
+// owner (--owner, else the first admin): what import and bundle import share.
+func openAsOwner(cmd, file, data, owner string) ([]byte, *core, brief.User, error) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, brief.User{}, fmt.Errorf("%s: %w", cmd, err)
+	}
+	c, err := openCore(data)
+	if err != nil {
+		return nil, nil, brief.User{}, err
+	}
+	u, err := importOwner(context.Background(), c, owner)
+	if err != nil {
+		c.Close()
+		return nil, nil, brief.User{}, err
+	}
+	return src, c, u, nil
+}
+
 func bundleImport(args []string, stdout, stderr io.Writer) error {
 	fs, data := newFlags("bundle import")
 	owner := fs.String("owner", "", "e-mail of the brief's author here (default: the first admin)")
@@ -542,20 +553,12 @@ func bundleImport(args []string, stdout, stderr io.Writer) error {
 	if file == "" {
 		return errors.New("bundle import: usage: briefstudio bundle import FILE.json [--owner EMAIL]")
 	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("bundle import: %w", err)
-	}
-	c, err := openCore(*data)
+	raw, c, u, err := openAsOwner("bundle import", file, *data, *owner)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	ctx := context.Background()
-	u, err := importOwner(ctx, c, *owner)
-	if err != nil {
-		return err
-	}
 	bundle, err := store.ParseBundle(raw)
 	if err != nil {
 		return fmt.Errorf("bundle import %s: %s", file, describe(err))

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gorilla/websocket"
-
 	"briefstudio/internal/brief"
 	"briefstudio/internal/workspace"
 )
@@ -127,19 +125,9 @@ func (s *Server) relayWorkspace(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if !s.originAllowed(r) {
-		s.writeError(w, r, brief.Errorf(brief.EForbidden, "origin %q may not open the websocket", r.Header.Get("Origin")))
-		return
+	if conn := s.upgrade(w, r); conn != nil {
+		s.opts.Workspaces.Relay(conn, id, s.checkLocal)
 	}
-	if !websocket.IsWebSocketUpgrade(r) {
-		s.writeError(w, r, brief.Errorf(brief.EInvalid, "a websocket upgrade is expected here"))
-		return
-	}
-	conn, err := upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return // the upgrader has answered
-	}
-	s.opts.Workspaces.Relay(conn, id, s.checkLocal)
 }
 
 func (s *Server) listLocal(w http.ResponseWriter, r *http.Request) error {

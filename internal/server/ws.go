@@ -29,19 +29,27 @@ func (s *Server) ws(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, brief.Errorf(brief.ENotFound, "live sync is not enabled on this server"))
 		return
 	}
+	if conn := s.upgrade(w, r); conn != nil {
+		s.opts.Live.Serve(conn)
+	}
+}
+
+// upgrade checks the Origin and upgrades to a websocket; nil means it has
+// answered with the error (the live socket and the desktop's relay share it).
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) *websocket.Conn {
 	if !s.originAllowed(r) {
 		s.writeError(w, r, brief.Errorf(brief.EForbidden, "origin %q may not open the websocket", r.Header.Get("Origin")))
-		return
+		return nil
 	}
 	if !websocket.IsWebSocketUpgrade(r) {
 		s.writeError(w, r, brief.Errorf(brief.EInvalid, "a websocket upgrade is expected here"))
-		return
+		return nil
 	}
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		return // the upgrader has answered
+		return nil // the upgrader has answered
 	}
-	s.opts.Live.Serve(conn)
+	return conn
 }
 
 // originAllowed: no Origin (a script, the desktop's proxy) is fine, since

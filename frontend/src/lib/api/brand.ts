@@ -3,7 +3,7 @@
 // (internal/brief/brand.go). The server stays authoritative: its message is
 // shown on the field it names (fieldOfError).
 
-import { ApiError, type ApiClient, type ErrorCode } from './client';
+import { ApiError, errorFrom, type ApiClient } from './client';
 
 /** The built-in funder profiles (DESIGN.md "Branded PDF"). */
 export type Funder = 'h2020' | 'horizon-europe' | 'custom' | 'none';
@@ -252,33 +252,14 @@ function transport(t: LogoTransport): { url: string; fetch: typeof fetch; header
   };
 }
 
-const statusCodes: Record<number, ErrorCode> = {
-  400: 'invalid',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  413: 'too_large',
-  429: 'rate_limited',
-};
-
-async function failure(res: Response): Promise<ApiError> {
-  const code = statusCodes[res.status] ?? (res.status >= 500 ? 'internal' : 'invalid');
-  try {
-    const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
-    const e = body?.error;
-    if (e && typeof e.message === 'string' && e.message !== '') {
-      return new ApiError(typeof e.code === 'string' && e.code ? e.code : code, e.message, res.status);
-    }
-  } catch {
-    // not the JSON error shape
-  }
+function failure(res: Response): Promise<ApiError> {
   const msg =
     res.status === 413
       ? 'The logo is larger than 2 MB.'
       : res.status >= 500
         ? `The server had a problem (HTTP ${res.status}). Try again in a moment.`
         : `The request failed (HTTP ${res.status}).`;
-  return new ApiError(code, msg, res.status);
+  return errorFrom(res, msg);
 }
 
 async function send(f: typeof fetch, url: string, init: RequestInit): Promise<Response> {

@@ -230,7 +230,12 @@ function enc(s: string): string {
   return encodeURIComponent(s);
 }
 
-async function errorFrom(res: Response): Promise<ApiError> {
+/**
+ * errorFrom turns a failed answer into an ApiError: the server's
+ * `{"error":{code,message}}`, else a code from the status and `message`
+ * (or a sentence about the status). Every fetch of the UI decodes errors here.
+ */
+export async function errorFrom(res: Response, message?: string): Promise<ApiError> {
   const fallback = codeByStatus[res.status] ?? (res.status >= 500 ? 'internal' : 'invalid');
   let body: unknown;
   try {
@@ -241,7 +246,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   if (isErrorBody(body)) {
     return new ApiError(body.error.code || fallback, body.error.message || defaultMessage(res), res.status);
   }
-  return new ApiError(fallback, defaultMessage(res), res.status);
+  return new ApiError(fallback, message ?? defaultMessage(res), res.status);
 }
 
 function defaultMessage(res: Response): string {

@@ -3,7 +3,7 @@
 // restores, review decisions and the PDF export, plus the small pure
 // helpers the History view and the export dialog are built on.
 
-import { ApiError, type ApiClient } from './client';
+import { ApiError, errorFrom, type ApiClient } from './client';
 import type { Brief } from './types';
 
 /** Someone who wrote, named or decided something. */
@@ -234,39 +234,15 @@ function isAbort(e: unknown): boolean {
   return e instanceof DOMException && e.name === 'AbortError';
 }
 
-const codeByStatus: Record<number, string> = {
-  400: 'invalid',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  429: 'rate_limited',
-};
-
-/** decodeError turns a failed answer into an ApiError with the server's `{"error":{code,message}}`. */
-async function decodeError(res: Response): Promise<ApiError> {
-  const fallback = codeByStatus[res.status] ?? (res.status >= 500 ? 'internal' : 'invalid');
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    body = undefined;
-  }
-  const e = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  if (typeof e === 'object' && e !== null) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof message === 'string' && message !== '') {
-      return new ApiError(typeof code === 'string' && code !== '' ? code : fallback, message, res.status);
-    }
-  }
+/** decodeError turns a failed export into an ApiError (client.ts decodes every API error). */
+function decodeError(res: Response): Promise<ApiError> {
   const msg =
     res.status === 401
       ? 'You are not signed in.'
       : res.status >= 500
         ? `The server had a problem making the PDF (HTTP ${res.status}). Try again in a moment.`
         : `The PDF could not be made (HTTP ${res.status}).`;
-  return new ApiError(fallback, msg, res.status);
+  return errorFrom(res, msg);
 }
 
 /** Characters spelled out before a file name is cut to ASCII. */

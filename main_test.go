@@ -386,3 +386,16 @@ func TestEmbeddedCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	for _, tt := range []struct {
+		addr string
+		ok   bool
+	}{{"", true}, {"127.0.0.1:0", true}, {"0.0.0.0:6060", false}, {"example.org:6060", false}, {"nonsense", false}} {
+		t.Setenv("BRIEFSTUDIO_PPROF", tt.addr)
+		var out bytes.Buffer
+		if err := startPprof(&out); (err == nil) != tt.ok {
+			t.Errorf("BRIEFSTUDIO_PPROF=%q: got %v, want ok=%v", tt.addr, err, tt.ok)
+		}
+	}
+}

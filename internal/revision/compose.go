@@ -77,20 +77,40 @@ func ComposeDeltas(deltas ...string) (string, error) {
 	if len(deltas) == 0 {
 		return "", nil
 	}
-	acc, err := parseDelta(deltas[0])
-	if err != nil {
-		return "", err
+	type run struct {
+		ops      []dop
+		from, to int // which deltas it covers, for errors
 	}
-	for k, d := range deltas[1:] {
-		next, err := parseDelta(d)
+	runs := make([]run, len(deltas))
+	for k, d := range deltas {
+		ops, err := parseDelta(d)
 		if err != nil {
-			return "", err
+			if k == 0 {
+				return "", err
+			}
+			return "", fmt.Errorf("delta %d: %w", k, err)
 		}
-		if acc, err = compose(acc, next); err != nil {
-			return "", fmt.Errorf("delta %d: %w", k+1, err)
-		}
+		runs[k] = run{ops, k, k}
 	}
-	return formatDelta(acc), nil
+	// Pairwise, not left to right: a fold copies the growing result once per
+	// delta (quadratic in a room where a client is hundreds of versions
+	// behind); pairs keep it to k log k.
+	for len(runs) > 1 {
+		next := runs[:0]
+		for i := 0; i < len(runs); i += 2 {
+			if i+1 == len(runs) {
+				next = append(next, runs[i])
+				break
+			}
+			ops, err := compose(runs[i].ops, runs[i+1].ops)
+			if err != nil {
+				return "", fmt.Errorf("delta %d: %w", runs[i+1].from, err)
+			}
+			next = append(next, run{ops, runs[i].from, runs[i+1].to})
+		}
+		runs = next
+	}
+	return formatDelta(runs[0].ops), nil
 }
 
 // compose returns the delta of a then b (b made on a's result).

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"briefstudio/app"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,7 +62,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") || isMarkdownFile(args[0]) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || isMarkdownFile(args[0]) || app.IsLoginLink(args[0]) {
 		return desktop(args, stdout, stderr)
 	}
 	switch args[0] {
@@ -170,6 +171,9 @@ func desktop(args []string, stdout, stderr io.Writer) error {
 	}
 	var files []string
 	for _, a := range fs.Args() {
+		if app.IsLoginLink(a) {
+			continue // for a running window (a second launch hands it over)
+		}
 		if !isMarkdownFile(a) {
 			return fmt.Errorf("%s: %q is not a Markdown file (.md) to open\n\n%s", fs.Name(), a, usage)
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,13 +140,36 @@ func (a *App) TakeOpenFiles() []string {
 	return f
 }
 
+// IsLoginLink says whether arg is a login link of a Brief Studio server
+// (http(s)://HOST/…/login?token=…): opened with the app, it adds that server
+// as a workspace.
+func IsLoginLink(arg string) bool {
+	u, err := url.Parse(arg)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		strings.HasSuffix(u.Path, "/login") && u.Query().Get("token") != ""
+}
+
+// linkHost is a link's host, for the log (never the token).
+func linkHost(link string) string {
+	if u, err := url.Parse(link); err == nil {
+		return u.Host
+	}
+	return "?"
+}
+
 // SecondLaunch is called when Brief Studio is started again while this
-// window is open: the window comes to the front, and a Markdown file named
-// on that command line is handed to the UI to import ("open-file").
+// window is open: the window comes to the front, a Markdown file named on
+// that command line is handed to the UI to import ("open-file"), and a
+// login link to add as a workspace ("open-link").
 func (a *App) SecondLaunch(args []string, workDir string) {
 	ctx := a.context()
 	a.window.Focus(ctx)
 	for _, arg := range args {
+		if IsLoginLink(arg) {
+			a.logf("second launch: login link for %s", linkHost(arg))
+			a.window.Emit(ctx, "open-link", arg)
+			continue
+		}
 		switch strings.ToLower(filepath.Ext(arg)) {
 		case ".md", ".markdown", ".txt":
 		default:

@@ -212,13 +212,33 @@ func TestWindow(t *testing.T) {
 			t.Errorf("SetTitle(%q): title %q, want %q", tt.in, w.title, tt.want)
 		}
 	}
-	a.SecondLaunch([]string{"--data", "/x", "notes.md", "/abs/brief.markdown", "photo.png"}, "/home/me")
+	link := "https://briefs.example.org/team/login?token=bsl_abc"
+	a.SecondLaunch([]string{"--data", "/x", "notes.md", "/abs/brief.markdown", "photo.png", link, "https://example.org/login"}, "/home/me")
 	a.Menu("export")
-	want := []string{"open-file /home/me/notes.md", "open-file /abs/brief.markdown", "menu export"}
+	want := []string{"open-file /home/me/notes.md", "open-file /abs/brief.markdown", "open-link " + link, "menu export"}
 	if strings.Join(w.events, "|") != strings.Join(want, "|") || w.focus != 1 {
 		t.Errorf("events %q (focus %d), want %q (focus 1)", w.events, w.focus, want)
 	}
 	if err := a.Notify(Notification{Title: " "}); err == nil {
 		t.Error("a notification without a title: got nil error")
+	}
+}
+
+func TestIsLoginLink(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"https://briefs.example.org/login?token=bsl_x", true},
+		{"http://127.0.0.1:8737/team/login?token=bsl_x", true},
+		{"https://briefs.example.org/login", false},
+		{"https://briefs.example.org/other?token=x", false},
+		{"ftp://briefs.example.org/login?token=x", false},
+		{"notes.md", false},
+		{"", false},
+	} {
+		if got := IsLoginLink(tt.in); got != tt.want {
+			t.Errorf("IsLoginLink(%q) = %v, want %v", tt.in, got, tt.want)
+		}
 	}
 }

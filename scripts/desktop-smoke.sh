@@ -151,11 +151,17 @@ if command -v xdotool >/dev/null; then
 	((n == 1)) || fail "$n windows after the second launch, want 1"
 fi
 
-# Export PDF through the menu's shortcut and the façade's save flow.
+# Edit the brief in the window: after an import the cursor is in the text.
 command -v xdotool >/dev/null || fail "xdotool is not installed"
 waitlog '^ui title: Housing first' "the brief's name in the window title"
 WIN=$(DISPLAY=$DISPLAY_NUM xdotool search --onlyvisible --name 'Brief Studio' | head -1)
 DISPLAY=$DISPLAY_NUM xdotool windowfocus --sync "$WIN" 2>/dev/null || true
+sleep 1
+TYPED="Typed in the window by the smoke test."
+DISPLAY=$DISPLAY_NUM xdotool type --delay 20 "$TYPED "
+sleep 1.5 # the edit reaches the embedded server in well under a second
+
+# Export PDF through the menu's shortcut and the façade's save flow.
 until grep -q '^saved: ' "$LOG"; do
 	DISPLAY=$DISPLAY_NUM xdotool key --clearmodifiers ctrl+shift+e
 	sleep 1
@@ -169,9 +175,69 @@ PDF=$(sed -n 's/^saved: \(.*\) ([0-9]* bytes)$/\1/p' "$LOG" | head -1)
 pdftotext "$PDF" "$WORK/pdf.txt" || fail "pdftotext cannot read $PDF"
 grep -q 'Housing first' "$WORK/pdf.txt" || fail "the PDF lacks the brief's title"
 grep -q 'DRAFT' "$WORK/pdf.txt" || fail "the PDF lacks the DRAFT mark"
-echo "desktop-smoke: exported $(basename "$PDF") ($(stat -c %s "$PDF") bytes) through the save flow"
+tr -s ' \n' ' ' <"$WORK/pdf.txt" | grep -q "$TYPED" || fail "the PDF lacks the words typed in the window: $TYPED"
+echo "desktop-smoke: typed in the window, exported $(basename "$PDF") ($(stat -c %s "$PDF") bytes) through the save flow, with the typed words in it"
 sleep 0.5
 DISPLAY=$DISPLAY_NUM import -window root "$OUT/desktop-exported.png" 2>>"$WORK/import.log" || true
 
 kill -0 "$APP_PID" 2>/dev/null || fail "the app exited after the export"
+
+# A separately started shared server, through an outage and a restart.
+SHARED_PID=
+start_shared() { # start_shared ADDR: serve the shared data directory on ADDR
+	setsid "$BIN" serve --addr "$1" --data "$WORK/shared" >>"$WORK/shared.log" 2>&1 </dev/null &
+	SHARED_PID=$!
+}
+stop_shared() { [[ -n $SHARED_PID ]] && stop "$SHARED_PID" 1; SHARED_PID=; }
+trap 'rc=$?; stop_shared; (exit $rc); cleanup' EXIT
+: >"$WORK/shared.log"
+start_shared 127.0.0.1:0
+until grep -q '/login?token=' "$WORK/shared.log"; do
+	kill -0 "$SHARED_PID" 2>/dev/null || fail "the shared server did not start: $(cat "$WORK/shared.log")"
+	((SECONDS < deadline + 60)) || fail "the shared server printed no login link"
+	sleep 0.2
+done
+SHARED=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/shared.log" | head -1)
+SHARED_ADDR=${SHARED#http://}
+LINK=$("$BIN" user add --data "$WORK/shared" --email ana@example.org --name "Ana Author" --role author | sed -n 's/^login: //p')
+[[ -n $LINK ]] || fail "no login link for Ana on the shared server"
+TOKEN=$("$BIN" user add --data "$WORK/shared" --email check@example.org --name "Check" --role admin | sed -n 's/^token: //p')
+
+# Open Ana's link with the app: the window adds the server and switches to it;
+# then a file given to the next launch is imported there.
+DISPLAY=$DISPLAY_NUM DBUS_SESSION_BUS_ADDRESS=$BUS timeout 30 "$BIN" --data "$WORK/data" "$LINK" >"$WORK/second.log" 2>&1 || true
+waitlog '^second launch: login link for' "the login link handed to the window"
+sleep 2
+DISPLAY=$DISPLAY_NUM DBUS_SESSION_BUS_ADDRESS=$BUS timeout 30 "$BIN" --data "$WORK/data" "$SAMPLE" >"$WORK/second.log" 2>&1 || true
+until (($(grep -c '^imported: discussion-brief.md' "$LOG") >= 2)); do
+	kill -0 "$APP_PID" 2>/dev/null || fail "the app exited during the import to the shared server"
+	((SECONDS < deadline + 90)) || fail "no import to the shared server"
+	sleep 0.2
+done
+SHARED_BRIEF=$(grep '^imported: discussion-brief.md' "$LOG" | tail -1 | sed 's/.* as //')
+on_shared() { curl -fsS -H "Authorization: Bearer $TOKEN" "$SHARED/api/briefs/$SHARED_BRIEF" 2>/dev/null; }
+on_shared | grep -q 'Housing first' || fail "the brief imported in the window is not on the shared server"
+echo "desktop-smoke: the window added the shared server from a login link and imported $SHARED_BRIEF there"
+
+# Type, cut the server, type on, restart it on the same address: every word arrives.
+sleep 1
+DISPLAY=$DISPLAY_NUM xdotool windowfocus --sync "$WIN" 2>/dev/null || true
+DISPLAY=$DISPLAY_NUM xdotool type --delay 20 "Before the outage. "
+sleep 1.5
+stop_shared
+DISPLAY=$DISPLAY_NUM xdotool type --delay 20 "During the outage. "
+sleep 2
+start_shared "$SHARED_ADDR"
+until on_shared | grep -q 'During the outage' && on_shared | grep -q 'Before the outage'; do
+	kill -0 "$APP_PID" 2>/dev/null || fail "the app exited during the outage"
+	((SECONDS < deadline + 150)) || fail "the words typed before and during the outage did not reach the restarted server"
+	sleep 0.3
+done
+n=$(on_shared | grep -o 'During the outage' | wc -l)
+((n == 1)) || fail "the words typed during the outage arrived $n times"
+echo "desktop-smoke: typed through an outage and a restart of the shared server: every word arrived once"
+DISPLAY=$DISPLAY_NUM import -window root "$OUT/desktop-shared.png" 2>>"$WORK/import.log" || true
+stop_shared
+
+kill -0 "$APP_PID" 2>/dev/null || fail "the app exited after the shared-server steps"
 echo "desktop-smoke: PASS"

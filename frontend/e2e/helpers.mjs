@@ -26,78 +26,23 @@ export const shotsDir = resolve(repoDir, 'build/e2e');
 export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /**
- * startServer runs `BIN serve` on a free loopback port over a fresh data
- * directory and waits for the login link it prints on first run.
- * @returns {Promise<{pid:number, base:string, link:string, dataDir:string, output:()=>string, run:(args:string[])=>Promise<string>, stop:()=>Promise<void>}>}
+ * spawnServer runs `BIN CMD --addr 127.0.0.1:0 --data DIR` over a fresh data
+ * directory and waits until `ready(output)` returns a value (what the server
+ * printed that the caller needs), the process ends, or 30 s pass.
+ * @template T
+ * @param {string} cmd
+ * @param {(stdout: string, stderr: string) => T | null} ready
+ * @returns {Promise<{child: import('node:child_process').ChildProcess, dataDir: string, found: T, output: () => string, stop: () => Promise<void>}>}
  */
-export async function startServer() {
+async function spawnServer(cmd, ready) {
   try {
     await access(serverBin, constants.X_OK);
   } catch {
     throw new Error(`${serverBin} is missing: build it with \`make server\` or set BRIEFSTUDIO_BIN`);
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'briefstudio-e2e-data-'));
+  const dataDir = await mkdtemp(join(tmpdir(), `briefstudio-e2e-${cmd}-`));
   // Port 0: the kernel picks a free port and the server prints the URL it got.
-  const child = spawn(serverBin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
-  const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
-  const spawnError = new Promise((_, rej) => child.once('error', rej));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 30_000;
-  let link = null;
-  for (;;) {
-    link = out.match(/https?:\/\/[^\s]+\/login\?token=[^\s]+/)?.[0] ?? null;
-    if (link) break;
-    const done = await Promise.race([exited, spawnError, sleep(50).then(() => null)]).catch((e) => ({ error: e }));
-    if (done) {
-      await stop();
-      throw new Error(`${serverBin} serve ended before printing a login link (${JSON.stringify(done)}):\n${out}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`no login link from ${serverBin} serve within 30 s:\n${out}`);
-    }
-  }
-  const base = new URL(link).origin;
-  await waitHealthy(base);
-  const run = async (args) => {
-    const { stdout } = await promisify(execFile)(serverBin, [...args, '--data', dataDir], { timeout: 30_000 });
-    return stdout;
-  };
-  return { pid: /** @type {number} */ (child.pid), base, link, dataDir, output: () => out, run, stop };
-}
-
-/**
- * startEmbedded runs `BIN embedded`: the desktop's embedded server without a
- * window (the local user's session, workspaces, the UI store), on a free
- * loopback port over a fresh data directory, and reads the JSON line it
- * prints: its URL and the bootstrap the desktop façade would hand the UI.
- * @returns {Promise<{pid:number, url:string, bootstrap:{sessionToken:string, user:{id:number,email:string,name:string,role:string}, wsURL:string, version:string, mode:'desktop'}, dataDir:string, output:()=>string, stop:()=>Promise<void>}>}
- */
-export async function startEmbedded() {
-  try {
-    await access(serverBin, constants.X_OK);
-  } catch {
-    throw new Error(`${serverBin} is missing: build it with \`make server\` or set BRIEFSTUDIO_BIN`);
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), 'briefstudio-e2e-embedded-'));
-  const child = spawn(serverBin, ['embedded', '--addr', '127.0.0.1:0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(serverBin, [cmd, '--addr', '127.0.0.1:0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
@@ -114,37 +59,60 @@ export async function startEmbedded() {
     await rm(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;
-  let line = null;
   for (;;) {
-    const nl = out.indexOf('\n');
-    if (nl >= 0) {
-      try {
-        line = JSON.parse(out.slice(0, nl));
-      } catch (e) {
-        await stop();
-        throw new Error(`${serverBin} embedded printed no JSON line (${e.message}):\n${out}${err}`);
-      }
-      break;
+    let found;
+    try {
+      found = ready(out, err);
+    } catch (e) {
+      await stop();
+      throw new Error(`${serverBin} ${cmd}: ${/** @type {Error} */ (e).message}:\n${out}${err}`);
     }
+    if (found !== null && found !== undefined) return { child, dataDir, found, output: () => out + err, stop };
     const done = await Promise.race([exited, spawnError, sleep(50).then(() => null)]).catch((e) => ({ error: e }));
     if (done) {
       await stop();
-      throw new Error(`${serverBin} embedded ended before printing its line (${JSON.stringify(done)}):\n${out}${err}`);
+      throw new Error(`${serverBin} ${cmd} ended before it was ready (${JSON.stringify(done)}):\n${out}${err}`);
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`no line from ${serverBin} embedded within 30 s:\n${out}${err}`);
+      throw new Error(`${serverBin} ${cmd} was not ready within 30 s:\n${out}${err}`);
     }
   }
-  await waitHealthy(line.url);
-  return {
-    pid: /** @type {number} */ (child.pid),
-    url: line.url,
-    bootstrap: line.bootstrap,
-    dataDir,
-    output: () => out + err,
-    stop,
+}
+
+/**
+ * startServer runs `BIN serve` on a free loopback port over a fresh data
+ * directory and waits for the login link it prints on first run.
+ * @returns {Promise<{pid:number, base:string, link:string, dataDir:string, output:()=>string, run:(args:string[])=>Promise<string>, stop:()=>Promise<void>}>}
+ */
+export async function startServer() {
+  // serve prints its login link on stdout or stderr.
+  const s = await spawnServer('serve', (out, err) => (out + err).match(/https?:\/\/[^\s]+\/login\?token=[^\s]+/)?.[0] ?? null);
+  const link = s.found;
+  const base = new URL(link).origin;
+  await waitHealthy(base);
+  const run = async (args) => {
+    const { stdout } = await promisify(execFile)(serverBin, [...args, '--data', s.dataDir], { timeout: 30_000 });
+    return stdout;
   };
+  return { pid: /** @type {number} */ (s.child.pid), base, link, dataDir: s.dataDir, output: s.output, run, stop: s.stop };
+}
+
+/**
+ * startEmbedded runs `BIN embedded`: the desktop's embedded server without a
+ * window (the local user's session, workspaces, the UI store), on a free
+ * loopback port over a fresh data directory, and reads the JSON line it
+ * prints: its URL and the bootstrap the desktop façade would hand the UI.
+ * @returns {Promise<{pid:number, url:string, bootstrap:{sessionToken:string, user:{id:number,email:string,name:string,role:string}, wsURL:string, version:string, mode:'desktop'}, dataDir:string, output:()=>string, stop:()=>Promise<void>}>}
+ */
+export async function startEmbedded() {
+  const s = await spawnServer('embedded', (out) => {
+    const nl = out.indexOf('\n');
+    return nl < 0 ? null : JSON.parse(out.slice(0, nl));
+  });
+  const line = s.found;
+  await waitHealthy(line.url);
+  return { pid: /** @type {number} */ (s.child.pid), url: line.url, bootstrap: line.bootstrap, dataDir: s.dataDir, output: s.output, stop: s.stop };
 }
 
 async function waitHealthy(base) {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
@@ -44,8 +45,39 @@ func Delta(old, new string) string { return encodeOps(trimmedDiff(old, new, Diff
 // cover old exactly; anything else is an invalid error. It walks old by
 // bytes, counting code points, so a large text is not converted to runes.
 func ApplyDelta(old, delta string) (string, error) {
-	var out strings.Builder
-	out.Grow(len(old) + 16)
+	out, err := replay(make([]byte, 0, len(old)+16), old, delta, nil)
+	if err != nil {
+		return "", err
+	}
+	// out is not used again: the string may share its bytes (as strings.Builder does).
+	return unsafe.String(unsafe.SliceData(out), len(out)), nil
+}
+
+// ReplayDelta is ApplyDelta over bytes, writing the new text into dst's
+// storage (which must not share old's, so a long history replays in two
+// buffers) and, in the same pass, the delta's inverse. Inserted text must
+// be valid UTF-8 without NUL, as any stored text: what an imported edit log
+// is checked with, so a bundle need not carry (and be trusted with) inverses.
+func ReplayDelta(dst, old []byte, delta string) (next []byte, undo string, err error) {
+	var inv strings.Builder
+	out, err := replay(dst[:0], old, delta, &inv)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, inv.String(), nil
+}
+
+// replay applies delta to old, appending the result to out; with inv it
+// also writes the inverse delta there and refuses inserts that are not
+// valid UTF-8 or hold NUL. One parser serves ApplyDelta and ReplayDelta.
+func replay[T string | []byte](out []byte, old T, delta string, inv *strings.Builder) ([]byte, error) {
+	put := func(kind byte, body string) {
+		if inv.Len() > 0 {
+			inv.WriteByte('\t')
+		}
+		inv.WriteByte(kind)
+		inv.WriteString(body)
+	}
 	at, pos := 0, 0 // byte offset and code point count in old
 	for delta != "" {
 		tok := delta
@@ -61,36 +93,75 @@ func ApplyDelta(old, delta string) (string, error) {
 		switch tok[0] {
 		case '+':
 			text, err := decodeURI(body)
-			if err != nil {
-				return "", brief.Errorf(brief.EInvalid, "delta: bad insert %q: %v", truncate(body), err)
+			if err == nil && inv != nil {
+				if !utf8.ValidString(text) {
+					err = fmt.Errorf("not valid UTF-8")
+				} else if strings.IndexByte(text, 0) >= 0 {
+					return nil, brief.Errorf(brief.EInvalid, "delta: the insert %q holds a NUL character", truncate(body))
+				}
 			}
-			out.WriteString(text)
+			if err != nil {
+				return nil, brief.Errorf(brief.EInvalid, "delta: bad insert %q: %v", truncate(body), err)
+			}
+			out = append(out, text...)
+			if n := utf8.RuneCountInString(text); n > 0 && inv != nil {
+				put('-', strconv.Itoa(n))
+			}
 		case '-', '=':
 			n, err := strconv.Atoi(body)
 			if err != nil || n < 0 {
-				return "", brief.Errorf(brief.EInvalid, "delta: bad length %q", truncate(body))
+				return nil, brief.Errorf(brief.EInvalid, "delta: bad length %q", truncate(body))
 			}
-			end := at
-			for k := 0; k < n; k++ {
-				if end >= len(old) {
-					return "", brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d",
-						pos+n, pos+k+utf8.RuneCountInString(old[end:]))
-				}
-				_, size := utf8.DecodeRuneInString(old[end:])
-				end += size
+			end, ok := skipRunes(old, at, n)
+			if !ok {
+				return nil, brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d",
+					pos+n, pos+utf8.RuneCountInString(string(old[at:])))
 			}
 			if tok[0] == '=' {
-				out.WriteString(old[at:end])
+				out = append(out, old[at:end]...)
+			}
+			if n > 0 && inv != nil {
+				if tok[0] == '=' {
+					put('=', strconv.Itoa(n))
+				} else {
+					put('+', encodeURI(string(old[at:end])))
+				}
 			}
 			at, pos = end, pos+n
 		default:
-			return "", brief.Errorf(brief.EInvalid, "delta: bad operation %q", truncate(tok))
+			return nil, brief.Errorf(brief.EInvalid, "delta: bad operation %q", truncate(tok))
 		}
 	}
 	if at != len(old) {
-		return "", brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d", pos, pos+utf8.RuneCountInString(old[at:]))
+		return nil, brief.Errorf(brief.EInvalid, "delta covers %d code points but the text has %d", pos, pos+utf8.RuneCountInString(string(old[at:])))
 	}
-	return out.String(), nil
+	return out, nil
+}
+
+// skipRunes returns the byte offset n code points after at in s (false when
+// s ends first), eight ASCII bytes at a time where it can: the edit log's
+// "=n" runs are long.
+func skipRunes[T string | []byte](s T, at, n int) (int, bool) {
+	var buf [utf8.UTFMax]byte
+	for n > 0 {
+		if n >= 8 && at+8 <= len(s) &&
+			(s[at]|s[at+1]|s[at+2]|s[at+3]|s[at+4]|s[at+5]|s[at+6]|s[at+7])&0x80 == 0 {
+			at, n = at+8, n-8
+			continue
+		}
+		if at >= len(s) {
+			return at, false
+		}
+		if s[at] < utf8.RuneSelf {
+			at++
+		} else {
+			k := copy(buf[:], s[at:min(at+utf8.UTFMax, len(s))])
+			_, size := utf8.DecodeRune(buf[:k])
+			at += size
+		}
+		n--
+	}
+	return at, true
 }
 
 func truncate(s string) string {

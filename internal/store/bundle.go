@@ -15,6 +15,7 @@ import (
 
 	"briefstudio/internal/brief"
 	"briefstudio/internal/review"
+	"briefstudio/internal/revision"
 )
 
 // A bundle is a brief with everything the store holds about it (its edit
@@ -1077,7 +1078,7 @@ func checkBundle(b *Bundle) (*bundlePlan, error) {
 			if budget -= int64(2*len(text)) + int64(len(e.Delta)); budget < 0 {
 				return nil, badBundle("the history is too long to rebuild here (more than %d bytes of text over all versions)", bundleReplayBudget)
 			}
-			next, undo, err := replayInto(spare, text, e.Delta)
+			next, undo, err := revision.ReplayDelta(spare, text, e.Delta)
 			if err != nil {
 				return nil, badBundle("%s: the delta does not apply to version %d: %s", path, e.Version-1, brief.ErrorMessage(err))
 			}

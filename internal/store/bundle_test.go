@@ -341,7 +341,7 @@ func BenchmarkBundle60KB1000Edits(b *testing.B) {
 	}
 }
 
-// FuzzReplayDelta: the import's replay gives what revision.ApplyDelta
+// FuzzReplayDelta: the import's replay (revision.ReplayDelta) gives what revision.ApplyDelta
 // gives for any delta, refuses what it refuses (and NUL), and its inverse
 // brings the old text back.
 func FuzzReplayDelta(f *testing.F) {
@@ -363,7 +363,8 @@ func FuzzReplayDelta(f *testing.F) {
 			return
 		}
 		want, wantErr := revision.ApplyDelta(old, delta)
-		got, undo, err := replayDelta(old, delta)
+		next, undo, err := revision.ReplayDelta(nil, []byte(old), delta)
+		got := string(next)
 		if err != nil {
 			if wantErr == nil && utf8.ValidString(delta) && !strings.Contains(want, "\x00") {
 				t.Fatalf("replayDelta(%q, %q) refused what ApplyDelta takes (%q): %v", old, delta, want, err)

@@ -155,9 +155,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 // isMarkdownFile says whether arg names a Markdown file (briefstudio FILE.md
 // opens the window and imports it, as a file manager's "Open with" does).
 func isMarkdownFile(arg string) bool {
-	switch strings.ToLower(filepath.Ext(arg)) {
-	case ".md", ".markdown":
-	default:
+	if !app.IsMarkdownName(arg) {
 		return false
 	}
 	st, err := os.Stat(arg)

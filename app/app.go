@@ -140,6 +140,16 @@ func (a *App) TakeOpenFiles() []string {
 	return f
 }
 
+// IsMarkdownName says whether a file name is one Brief Studio imports
+// (.md, .markdown, .txt): the command line and a second launch agree.
+func IsMarkdownName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown", ".txt":
+		return true
+	}
+	return false
+}
+
 // IsLoginLink says whether arg is a login link of a Brief Studio server
 // (http(s)://HOST/…/login?token=…): opened with the app, it adds that server
 // as a workspace.
@@ -170,9 +180,7 @@ func (a *App) SecondLaunch(args []string, workDir string) {
 			a.window.Emit(ctx, "open-link", arg)
 			continue
 		}
-		switch strings.ToLower(filepath.Ext(arg)) {
-		case ".md", ".markdown", ".txt":
-		default:
+		if !IsMarkdownName(arg) {
 			continue
 		}
 		if !filepath.IsAbs(arg) && workDir != "" {

@@ -213,6 +213,7 @@ export { marksField };
  * sticking right and the end sticking left.
  */
 export function placeAnchors(anchors: Anchor[], base: string, doc: Text | string): Mark[] {
+  if (anchors.length === 0) return [];
   const d = typeof doc === 'string' ? doc : doc.toString();
   const cs = d === base ? null : ChangeSet.of(minimalChanges(base, d), base.length);
   return anchors.map((a) => {

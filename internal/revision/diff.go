@@ -14,8 +14,9 @@ const (
 )
 
 // Diff returns the character diff from a to b, in code points: the minimal
-// diff go-diff finds on the two rune sequences (bounded by the engine's
-// timeout), with adjacent operations of one kind merged. It is what deltas
+// diff (Myers' algorithm, as diff-match-patch runs it, bounded by a budget
+// of steps rather than a clock: see myers), with adjacent operations of one
+// kind merged. It is what deltas
 // and position maps are built on; for reading, prefer WordDiff.
 //
 // The equal and delete texts concatenate to a, the equal and insert texts to
@@ -82,34 +83,13 @@ func tokenScore(tokens [][]rune) scoreFunc {
 	}
 }
 
-// diffRunes is Diff on runes, as the patch engine uses it. The common
-// prefix and suffix are trimmed here so that they are never converted to
-// strings and back.
+// diffRunes is Diff on runes, as the merges and the patch engine use it:
+// exact and deterministic (see myers), adjacent operations merged.
 func diffRunes(a, b []rune) []rop {
-	p := commonPrefix(a, b)
-	s := commonSuffix(a[p:], b[p:])
-	var out []rop
-	if p > 0 {
-		out = append(out, rop{op: opEqual, text: a[:p:p]})
+	if len(a) == 0 && len(b) == 0 {
+		return nil
 	}
-	if ma, mb := a[p:len(a)-s], b[p:len(b)-s]; len(ma) > 0 || len(mb) > 0 {
-		for _, d := range toRops(newDMP().DiffMainRunes(ma, mb, false)) {
-			if n := len(out); n > 0 && d.op == opEqual && out[n-1].op == opEqual {
-				out[n-1].text = concat(out[n-1].text, d.text)
-				continue
-			}
-			out = append(out, d)
-		}
-	}
-	if s > 0 {
-		suffix := a[len(a)-s:]
-		if n := len(out); n > 0 && out[n-1].op == opEqual {
-			out[n-1].text = concat(out[n-1].text, suffix)
-		} else {
-			out = append(out, rop{op: opEqual, text: suffix})
-		}
-	}
-	return out
+	return cleanupMerge(diffExact(a, b))
 }
 
 // sanitize returns s, or s with every invalid byte replaced by U+FFFD, the

@@ -3,6 +3,7 @@ package revision
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Live is a merge of a live edit, with the deltas a room and the edit log
@@ -24,22 +25,18 @@ type Live struct {
 // mine and current are not trusted: the texts decide.
 func MergeLive(base, mine, current, mineDelta, baseToCurrent string) Live {
 	base, mine, current = sanitize(base), sanitize(mine), sanitize(current)
-	br := []rune(base)
-	ours, okOurs := changesFrom(mineDelta, br, mine)
+	ours, okOurs := changesFrom(mineDelta, base, mine)
 	if base == current && okOurs {
-		return Live{Text: mine, Ack: Keep(mine), Forward: mineDelta, Undo: undoOf(br, ours)}
+		return Live{Text: mine, Ack: Keep(mine), Forward: mineDelta, Undo: undoOf(base, ours)}
 	}
 	if base != current && mine != current && mine != base && okOurs {
-		if theirs, ok := changesFrom(baseToCurrent, br, current); ok {
-			if l, ok := sweep(br, ours, theirs); ok {
+		if theirs, ok := changesFrom(baseToCurrent, base, current); ok {
+			if l, ok := sweep(base, ours, theirs); ok {
 				return l
 			}
-		}
-	}
-	if base != current && mine != current && mine != base && okOurs {
-		// Not apart: the word-aligned merge decides, with each side's
-		// words compared only where its delta changed them.
-		if theirs, ok := changesFrom(baseToCurrent, br, current); ok {
+			// Not apart: the word-aligned merge decides, with each side's
+			// words compared only where its delta changed them.
+			br := []rune(base)
 			out, failed, ops := mergeEditLists(br, localEdits(br, ours, 0), localEdits(br, theirs, 1), len(br), false, true)
 			return Live{Text: string(out), Failed: failed, Ack: encodeOps(ops)}
 		}
@@ -62,7 +59,7 @@ func localEdits(base []rune, cs []sideChange, side int) []medit {
 		var x []rune
 		pos := from
 		for _, c := range members {
-			x = append(append(x, base[pos:c.start]...), c.text...)
+			x = append(append(x, base[pos:c.start]...), []rune(c.text)...)
 			pos = c.end
 		}
 		x = append(x, base[pos:to]...)
@@ -103,59 +100,94 @@ func MergeAlong(base, mine, current, baseToCurrent string) (merged string, faile
 	return l.Text, l.Failed, l.Ack
 }
 
-// sideChange is a change of base: base[start:end] replaced by text.
+// sideChange is a change of base: base[start:end] (code points; bs:be in
+// bytes) replaced by text, of n code points.
 type sideChange struct {
 	start, end int
-	text       []rune
+	bs, be     int
+	text       string
+	n          int
 }
 
 // changesFrom reads the changes of base that delta makes, if it makes
-// want from base.
-func changesFrom(delta string, base []rune, want string) ([]sideChange, bool) {
+// want from base. It walks the three strings once, comparing as it goes:
+// no text is built or converted (this runs for every live edit).
+func changesFrom(delta, base, want string) ([]sideChange, bool) {
 	ops, err := parseDelta(delta)
 	if err != nil {
 		return nil, false
 	}
-	cs, ok := changesOf(ops, len(base))
-	if !ok || applyChanges(base, cs) != want {
-		return nil, false
+	var out []sideChange
+	var cur *sideChange
+	cp, at, w := 0, 0, 0 // code points and bytes of base, bytes of want
+	for _, o := range ops {
+		switch o.kind {
+		case '=':
+			if cur != nil {
+				out, cur = append(out, *cur), nil
+			}
+			next, ok := skipRunes(base, at, o.n)
+			if !ok || !strings.HasPrefix(want[w:], base[at:next]) {
+				return nil, false
+			}
+			w, at, cp = w+next-at, next, cp+o.n
+		case '-':
+			if cur == nil {
+				cur = &sideChange{start: cp, end: cp, bs: at, be: at}
+			}
+			next, ok := skipRunes(base, at, o.n)
+			if !ok {
+				return nil, false
+			}
+			at, cp = next, cp+o.n
+			cur.end, cur.be = cp, at
+		case '+':
+			if cur == nil {
+				cur = &sideChange{start: cp, end: cp, bs: at, be: at}
+			}
+			if !strings.HasPrefix(want[w:], o.text) {
+				return nil, false
+			}
+			w += len(o.text)
+			cur.text += o.text
+			cur.n += o.n
+		}
 	}
-	return cs, true
-}
-
-func applyChanges(base []rune, cs []sideChange) string {
-	var b strings.Builder
-	pos := 0
-	for _, c := range cs {
-		b.WriteString(string(base[pos:c.start]))
-		b.WriteString(string(c.text))
-		pos = c.end
+	if cur != nil {
+		out = append(out, *cur)
 	}
-	b.WriteString(string(base[pos:]))
-	return b.String()
+	return out, at == len(base) && w == len(want)
 }
 
 // undoOf is the delta that takes base changed by cs back to base.
-func undoOf(base []rune, cs []sideChange) string {
+func undoOf(base string, cs []sideChange) string {
 	var ops []dop
 	pos := 0
 	for _, c := range cs {
-		ops = append(ops, dop{kind: '=', n: c.start - pos}, dop{kind: '-', n: len(c.text)},
-			dop{'+', c.end - c.start, string(base[c.start:c.end])})
+		ops = append(ops, dop{kind: '=', n: c.start - pos}, dop{kind: '-', n: c.n},
+			dop{'+', c.end - c.start, base[c.bs:c.be]})
 		pos = c.end
 	}
-	ops = append(ops, dop{kind: '=', n: len(base) - pos})
+	ops = append(ops, dop{kind: '=', n: utf8.RuneCountInString(base[lastEnd(cs):])})
 	return formatDelta(ops)
+}
+
+// lastEnd is the byte where the last change ends (0 for none).
+func lastEnd(cs []sideChange) int {
+	if len(cs) == 0 {
+		return 0
+	}
+	return cs[len(cs)-1].be
 }
 
 // sweep applies ours and theirs, both changes of base, when they are
 // apart, and builds the deltas of Live in the same pass.
-func sweep(br []rune, ours, theirs []sideChange) (Live, bool) {
+func sweep(base string, ours, theirs []sideChange) (Live, bool) {
 	// Apart: no change of one side touches a word that one of the other
 	// touches (those are what the word-aligned merge decides about).
 	for i, j := 0, 0; i < len(ours) && j < len(theirs); {
-		as, ae := wordsAround(br, ours[i])
-		bs, be := wordsAround(br, theirs[j])
+		as, ae := wordsAround(base, ours[i])
+		bs, be := wordsAround(base, theirs[j])
 		if as <= be && bs <= ae {
 			return Live{}, false
 		}
@@ -165,75 +197,62 @@ func sweep(br []rune, ours, theirs []sideChange) (Live, bool) {
 			j++
 		}
 	}
-	var out []rune
+	var out strings.Builder
+	grow := len(base)
+	for _, c := range ours {
+		grow += len(c.text)
+	}
+	for _, c := range theirs {
+		grow += len(c.text)
+	}
+	out.Grow(grow)
 	var ack, fwd, undo []dop
-	pos := 0
+	pos, bpos := 0, 0
 	for i, j := 0, 0; i < len(ours) || j < len(theirs); {
 		if j >= len(theirs) || i < len(ours) && ours[i].start < theirs[j].start {
 			s := ours[i]
 			gap := s.start - pos
-			out = append(append(out, br[pos:s.start]...), s.text...)
-			ack = append(ack, dop{kind: '=', n: gap + len(s.text)})
-			fwd = append(fwd, dop{kind: '=', n: gap}, dop{kind: '-', n: s.end - s.start}, dop{'+', len(s.text), string(s.text)})
-			undo = append(undo, dop{kind: '=', n: gap}, dop{kind: '-', n: len(s.text)}, dop{'+', s.end - s.start, string(br[s.start:s.end])})
-			pos = s.end
+			out.WriteString(base[bpos:s.bs])
+			out.WriteString(s.text)
+			ack = append(ack, dop{kind: '=', n: gap + s.n})
+			fwd = append(fwd, dop{kind: '=', n: gap}, dop{kind: '-', n: s.end - s.start}, dop{'+', s.n, s.text})
+			undo = append(undo, dop{kind: '=', n: gap}, dop{kind: '-', n: s.n}, dop{'+', s.end - s.start, base[s.bs:s.be]})
+			pos, bpos = s.end, s.be
 			i++
 			continue
 		}
 		s := theirs[j]
 		gap := s.start - pos
-		out = append(append(out, br[pos:s.start]...), s.text...)
-		ack = append(ack, dop{kind: '=', n: gap}, dop{kind: '-', n: s.end - s.start}, dop{'+', len(s.text), string(s.text)})
-		fwd = append(fwd, dop{kind: '=', n: gap + len(s.text)})
-		undo = append(undo, dop{kind: '=', n: gap + len(s.text)})
-		pos = s.end
+		out.WriteString(base[bpos:s.bs])
+		out.WriteString(s.text)
+		ack = append(ack, dop{kind: '=', n: gap}, dop{kind: '-', n: s.end - s.start}, dop{'+', s.n, s.text})
+		fwd = append(fwd, dop{kind: '=', n: gap + s.n})
+		undo = append(undo, dop{kind: '=', n: gap + s.n})
+		pos, bpos = s.end, s.be
 		j++
 	}
-	out = append(out, br[pos:]...)
-	tail := dop{kind: '=', n: len(br) - pos}
-	return Live{Text: string(out), Ack: formatDelta(append(ack, tail)), Forward: formatDelta(append(fwd, tail)),
+	out.WriteString(base[bpos:])
+	tail := dop{kind: '=', n: utf8.RuneCountInString(base[bpos:])}
+	return Live{Text: out.String(), Ack: formatDelta(append(ack, tail)), Forward: formatDelta(append(fwd, tail)),
 		Undo: formatDelta(append(undo, tail))}, true
 }
 
-// changesOf lists a delta's changes of a text of n code points.
-func changesOf(ops []dop, n int) ([]sideChange, bool) {
-	var out []sideChange
-	pos := 0
-	var cur *sideChange
-	for _, o := range ops {
-		switch o.kind {
-		case '=':
-			if cur != nil {
-				out, cur = append(out, *cur), nil
-			}
-			pos += o.n
-		case '-':
-			if cur == nil {
-				cur = &sideChange{start: pos, end: pos}
-			}
-			pos += o.n
-			cur.end = pos
-		case '+':
-			if cur == nil {
-				cur = &sideChange{start: pos, end: pos}
-			}
-			cur.text = append(cur.text, []rune(o.text)...)
+// wordsAround widens a change to the words it touches, in bytes.
+func wordsAround(text string, c sideChange) (int, int) {
+	s, e := c.bs, c.be
+	for s > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:s])
+		if unicode.IsSpace(r) {
+			break
 		}
+		s -= size
 	}
-	if cur != nil {
-		out = append(out, *cur)
-	}
-	return out, pos == n
-}
-
-// wordsAround widens a change to the words it touches.
-func wordsAround(text []rune, c sideChange) (int, int) {
-	s, e := c.start, c.end
-	for s > 0 && !unicode.IsSpace(text[s-1]) {
-		s--
-	}
-	for e < len(text) && !unicode.IsSpace(text[e]) {
-		e++
+	for e < len(text) {
+		r, size := utf8.DecodeRuneInString(text[e:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		e += size
 	}
 	return s, e
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -47,6 +48,7 @@ Usage:
   briefstudio backup --out FILE.db           a consistent copy of the database
   briefstudio loadtest [--scenario all|realistic|team|throughput|stress|idle]
                     [--url URL --token ADMIN_API_TOKEN] [--pid PID] [--duration D] [--scale F]
+                    [--cpuprofile FILE]
                                              drive a server with simulated people, print a table
   briefstudio version
 
@@ -108,11 +110,23 @@ func loadtestCmd(args []string, stdout io.Writer) error {
 	pid := fs.Int("pid", 0, "the process id of the server at --url (for its memory)")
 	duration := fs.Duration("duration", 0, "how long each scenario types (default: the scenario's own)")
 	scale := fs.Float64("scale", 1, "scale the number of clients")
+	cpuProfile := fs.String("cpuprofile", "", "write the load tool's own CPU profile to this file (the server's: BRIEFSTUDIO_PPROF)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if (*url == "") != (*token == "") {
 		return errors.New("loadtest: --url and --token go together")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("loadtest: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("loadtest: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	scenarios, err := loadtest.Select(*name, *scale, *duration)
 	if err != nil {

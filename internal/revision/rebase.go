@@ -25,24 +25,49 @@ type Live struct {
 // mine and current are not trusted: the texts decide.
 func MergeLive(base, mine, current, mineDelta, baseToCurrent string) Live {
 	base, mine, current = sanitize(base), sanitize(mine), sanitize(current)
-	ours, okOurs := changesFrom(mineDelta, base, mine)
-	if base == current && okOurs {
-		return Live{Text: mine, Ack: Keep(mine), Forward: mineDelta, Undo: undoOf(base, ours)}
-	}
-	if base != current && mine != current && mine != base && okOurs {
-		if theirs, ok := changesFrom(baseToCurrent, base, current); ok {
-			if l, ok := sweep(base, ours, theirs); ok {
-				return l
-			}
-			// Not apart: the word-aligned merge decides, with each side's
-			// words compared only where its delta changed them.
-			br := []rune(base)
-			out, failed, ops := mergeEditLists(br, localEdits(br, ours, 0), localEdits(br, theirs, 1), len(br), false, true)
-			return Live{Text: string(out), Failed: failed, Ack: encodeOps(ops)}
-		}
+	if l, ok := mergeChanges(base, mine, current, mineDelta, baseToCurrent, false); ok {
+		return l
 	}
 	merged, failed, ack := MergeAck(base, mine, current)
 	return Live{Text: merged, Failed: failed, Ack: ack}
+}
+
+// RebaseLive is Rebase (local changes carried onto remote, local winning
+// where both changed the same words) given both sides' deltas from base:
+// the changes are read from them, as MergeLive reads them, instead of
+// found by diffing whole texts. A client rebases its typing this way on
+// every acknowledgement that arrives while it types.
+func RebaseLive(base, local, remote, localDelta, remoteDelta string) string {
+	base, local, remote = sanitize(base), sanitize(local), sanitize(remote)
+	if l, ok := mergeChanges(base, local, remote, localDelta, remoteDelta, true); ok {
+		return l.Text
+	}
+	return Rebase(base, local, remote)
+}
+
+// mergeChanges merges mine onto current, both base changed by their
+// deltas; false when a delta does not lead from base to its text (the
+// texts decide then). When the changes are apart (no change touches a
+// word another touches), one sweep applies both; otherwise the
+// word-aligned merge decides, with each side's words compared only where
+// its delta changed them. With preferMine, mine wins clashes and none is
+// reported (a rebase); Ack is then not built.
+func mergeChanges(base, mine, current, mineDelta, theirsDelta string, preferMine bool) (Live, bool) {
+	ours, ok := changesFrom(mineDelta, base, mine)
+	if !ok {
+		return Live{}, false
+	}
+	switch {
+	case base == current:
+		return Live{Text: mine, Ack: Keep(mine), Forward: mineDelta, Undo: undoOf(base, ours)}, true
+	case mine == current, mine == base:
+		return Live{}, false // nothing to merge: the texts decide at once
+	}
+	theirs, ok := changesFrom(theirsDelta, base, current)
+	if !ok {
+		return Live{}, false
+	}
+	return sweep(base, ours, theirs, preferMine), true
 }
 
 // localEdits finds the word-aligned edits (as mergeEdits finds them) of
@@ -180,16 +205,109 @@ func lastEnd(cs []sideChange) int {
 	return cs[len(cs)-1].be
 }
 
-// sweep applies ours and theirs, both changes of base, when they are
-// apart, and builds the deltas of Live in the same pass.
-func sweep(base string, ours, theirs []sideChange) (Live, bool) {
-	// Apart: no change of one side touches a word that one of the other
-	// touches (those are what the word-aligned merge decides about).
+// sweep merges ours and theirs, both changes of base, in one pass that
+// also builds the deltas of Live. Changes are grouped where the tokens
+// (a word and the white space after it) they touch meet, as localEdits
+// groups one side's; a group where no change of one side touches a word
+// that one of the other touches is applied as it is, and only the others
+// go to the word-aligned merge, on the words of that group alone. So the
+// cost is the length of the text once plus the groups where people typed
+// into each other's words, however many changes lie apart.
+func sweep(base string, ours, theirs []sideChange, preferMine bool) Live {
+	all := make([]sided, 0, len(ours)+len(theirs))
+	for i, j := 0, 0; i < len(ours) || j < len(theirs); {
+		// By start; at one start, theirs first (as the merge orders
+		// insertions at one point).
+		if j >= len(theirs) || i < len(ours) && ours[i].start < theirs[j].start {
+			all = append(all, sided{ours[i], 0})
+			i++
+		} else {
+			all = append(all, sided{theirs[j], 1})
+			j++
+		}
+	}
+	var out strings.Builder
+	grow := len(base)
+	for _, c := range all {
+		grow += len(c.text)
+	}
+	out.Grow(grow)
+	var ack, fwd, undo []dop
+	var failed []Hunk
+	pos, bpos, outN := 0, 0, 0 // code points and bytes of base read, code points written
+	for k := 0; k < len(all); {
+		// A group: changes whose tokens (a word and the white space after
+		// it) meet, one after another, as localEdits groups one side's.
+		s0, e0 := tokenStart(base, all[k].bs), tokenEnd(base, all[k].be)
+		n := k + 1
+		for ; n < len(all) && tokenStart(base, all[n].bs) <= e0; n++ {
+			e0 = max(e0, tokenEnd(base, all[n].be))
+		}
+		group := all[k:n]
+		k = n
+		if !meet(base, group) {
+			for _, c := range group {
+				gap := c.start - pos
+				out.WriteString(base[bpos:c.bs])
+				out.WriteString(c.text)
+				outN += gap + c.n
+				if c.side == 0 {
+					ack = append(ack, dop{kind: '=', n: gap + c.n})
+					fwd = append(fwd, dop{kind: '=', n: gap}, dop{kind: '-', n: c.end - c.start}, dop{'+', c.n, c.text})
+					undo = append(undo, dop{kind: '=', n: gap}, dop{kind: '-', n: c.n}, dop{'+', c.end - c.start, base[c.bs:c.be]})
+				} else {
+					ack = append(ack, dop{kind: '=', n: gap}, dop{kind: '-', n: c.end - c.start}, dop{'+', c.n, c.text})
+					fwd = append(fwd, dop{kind: '=', n: gap + c.n})
+					undo = append(undo, dop{kind: '=', n: gap + c.n})
+				}
+				pos, bpos = c.end, c.be
+			}
+			continue
+		}
+		// Both sides: merge the group's words, from token boundaries so
+		// that they are cut into words as the whole text is.
+		rs, re := s0, e0
+		gap := utf8.RuneCountInString(base[bpos:rs])
+		region := []rune(base[rs:re])
+		regionAt := pos + gap // code point of base where region starts
+		var sides [2][]sideChange
+		for _, c := range group {
+			c.start, c.end = c.start-regionAt, c.end-regionAt
+			sides[c.side] = append(sides[c.side], c.sideChange)
+		}
+		merged, hunks, ops := mergeEditLists(region, localEdits(region, sides[0], 0), localEdits(region, sides[1], 1), len(region), preferMine, true)
+		theirsR := []rune(applySide(region, sides[1]))
+		out.WriteString(base[bpos:rs])
+		out.WriteString(string(merged))
+		for _, h := range hunks {
+			h.Start, h.End = h.Start+outN+gap, h.End+outN+gap
+			failed = append(failed, h)
+		}
+		ack = append(append(ack, dop{kind: '=', n: gap}), opsToDops(ops)...)
+		fwd = append(append(fwd, dop{kind: '=', n: gap}), opsToDops(toOps(diffRunes(theirsR, merged)))...)
+		undo = append(append(undo, dop{kind: '=', n: gap}), opsToDops(toOps(diffRunes(merged, theirsR)))...)
+		outN += gap + len(merged)
+		pos, bpos = regionAt+len(region), re
+	}
+	out.WriteString(base[bpos:])
+	tail := dop{kind: '=', n: utf8.RuneCountInString(base[bpos:])}
+	return Live{Text: out.String(), Failed: failed, Ack: formatDelta(append(ack, tail)), Forward: formatDelta(append(fwd, tail)),
+		Undo: formatDelta(append(undo, tail))}
+}
+
+// meet says whether a change of one side in group touches a word that a
+// change of the other side touches (else both apply as they are).
+func meet(base string, group []sided) bool {
+	var sides [2][]sided
+	for _, c := range group {
+		sides[c.side] = append(sides[c.side], c)
+	}
+	ours, theirs := sides[0], sides[1]
 	for i, j := 0, 0; i < len(ours) && j < len(theirs); {
-		as, ae := wordsAround(base, ours[i])
-		bs, be := wordsAround(base, theirs[j])
+		as, ae := wordsAround(base, ours[i].sideChange)
+		bs, be := wordsAround(base, theirs[j].sideChange)
 		if as <= be && bs <= ae {
-			return Live{}, false
+			return true
 		}
 		if ae < bs {
 			i++
@@ -197,44 +315,71 @@ func sweep(base string, ours, theirs []sideChange) (Live, bool) {
 			j++
 		}
 	}
-	var out strings.Builder
-	grow := len(base)
-	for _, c := range ours {
-		grow += len(c.text)
+	return false
+}
+
+// sided is a change and the side that made it (0 mine, 1 theirs).
+type sided struct {
+	sideChange
+	side int
+}
+
+// applySide is region (runes) changed by cs (code points of region).
+func applySide(region []rune, cs []sideChange) string {
+	var b strings.Builder
+	pos := 0
+	for _, c := range cs {
+		b.WriteString(string(region[pos:c.start]))
+		b.WriteString(c.text)
+		pos = c.end
 	}
-	for _, c := range theirs {
-		grow += len(c.text)
-	}
-	out.Grow(grow)
-	var ack, fwd, undo []dop
-	pos, bpos := 0, 0
-	for i, j := 0, 0; i < len(ours) || j < len(theirs); {
-		if j >= len(theirs) || i < len(ours) && ours[i].start < theirs[j].start {
-			s := ours[i]
-			gap := s.start - pos
-			out.WriteString(base[bpos:s.bs])
-			out.WriteString(s.text)
-			ack = append(ack, dop{kind: '=', n: gap + s.n})
-			fwd = append(fwd, dop{kind: '=', n: gap}, dop{kind: '-', n: s.end - s.start}, dop{'+', s.n, s.text})
-			undo = append(undo, dop{kind: '=', n: gap}, dop{kind: '-', n: s.n}, dop{'+', s.end - s.start, base[s.bs:s.be]})
-			pos, bpos = s.end, s.be
-			i++
-			continue
+	b.WriteString(string(region[pos:]))
+	return b.String()
+}
+
+// opsToDops turns diff operations into delta operations.
+func opsToDops(ops []Op) []dop {
+	out := make([]dop, 0, len(ops))
+	for _, o := range ops {
+		n := utf8.RuneCountInString(o.Text)
+		switch o.Op {
+		case OpEqual:
+			out = append(out, dop{kind: '=', n: n})
+		case OpDelete:
+			out = append(out, dop{kind: '-', n: n})
+		case OpInsert:
+			out = append(out, dop{'+', n, o.Text})
 		}
-		s := theirs[j]
-		gap := s.start - pos
-		out.WriteString(base[bpos:s.bs])
-		out.WriteString(s.text)
-		ack = append(ack, dop{kind: '=', n: gap}, dop{kind: '-', n: s.end - s.start}, dop{'+', s.n, s.text})
-		fwd = append(fwd, dop{kind: '=', n: gap + s.n})
-		undo = append(undo, dop{kind: '=', n: gap + s.n})
-		pos, bpos = s.end, s.be
-		j++
 	}
-	out.WriteString(base[bpos:])
-	tail := dop{kind: '=', n: utf8.RuneCountInString(base[bpos:])}
-	return Live{Text: out.String(), Ack: formatDelta(append(ack, tail)), Forward: formatDelta(append(fwd, tail)),
-		Undo: formatDelta(append(undo, tail))}, true
+	return out
+}
+
+// tokenStart moves a byte offset of text back to where a token (a word
+// and the white space after it) starts; tokenEnd moves it on to where the
+// next one starts.
+func tokenStart(text string, i int) int {
+	for i > 0 && !tokenBoundary(text, i) {
+		_, size := utf8.DecodeLastRuneInString(text[:i])
+		i -= size
+	}
+	return i
+}
+
+func tokenEnd(text string, i int) int {
+	for i < len(text) && !tokenBoundary(text, i) {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	return i
+}
+
+func tokenBoundary(text string, i int) bool {
+	if i == 0 || i == len(text) {
+		return true
+	}
+	before, _ := utf8.DecodeLastRuneInString(text[:i])
+	after, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsSpace(before) && !unicode.IsSpace(after)
 }
 
 // wordsAround widens a change to the words it touches, in bytes.

@@ -1,6 +1,7 @@
 package revision
 
 import (
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // result) in every case, including a delta that lies.
 func TestMergeLive(t *testing.T) {
 	words := strings.Fields("w1x1 Łódź 中文 😀 policy é 👍🏽 the asylum")
-	apart, differ, localDiffer := 0, 0, 0
+	merged, differ := 0, 0
 	for seed := int64(0); seed < 2000; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		var b strings.Builder
@@ -59,16 +60,14 @@ func TestMergeLive(t *testing.T) {
 			}
 		}
 		want, wfailed := Merge(base, mine, current)
-		switch {
-		case l.Forward != "" && base != current:
-			apart++
-			// Where words repeat, the word diff of Merge may align the
-			// changes differently; elsewhere the results are the same.
-			if want != l.Text || len(wfailed) > 0 {
+		if base != current && mine != current && mine != base {
+			merged++
+			// Where words repeat, the word diff of Merge (over the whole
+			// text) may align the changes differently from MergeLive's
+			// (over the words around them).
+			if want != l.Text || len(wfailed) != len(l.Failed) {
 				differ++
 			}
-		case l.Forward == "" && (want != l.Text || len(wfailed) != len(l.Failed)):
-			localDiffer++
 		}
 		// Deltas that lie are never trusted.
 		for _, lie := range []string{Delta(base, base+"x"), "=1", "+x"} {
@@ -77,11 +76,61 @@ func TestMergeLive(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d of 2000 merges were apart; %d of them differ from Merge's alignment of repeated words; %d of the others differ", apart, differ, localDiffer)
-	if apart < 200 || differ*20 > apart {
-		t.Fatalf("apart merges: %d, differing from Merge: %d", apart, differ)
+	t.Logf("%d of %d merges differ from Merge's alignment of repeated words", differ, merged)
+	if merged < 1000 || differ*10 > merged {
+		t.Fatalf("merges: %d, differing from Merge: %d", merged, differ)
 	}
 }
 
 // Deltas2 is the edit log's forward delta.
 func Deltas2(a, b string) string { f, _ := Deltas(a, b); return f }
+
+// TestRebaseLive: carrying local typing onto a remote text with both
+// deltas matches Rebase (on texts without repeated words, where the two
+// cannot align differently), and deltas that lie change nothing.
+func TestRebaseLive(t *testing.T) {
+	same := 0
+	for seed := int64(0); seed < 1000; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		word := 0
+		next := func() string { word++; return fmt.Sprintf("w%dé%d ", seed, word) }
+		var b strings.Builder
+		for range 5 + rng.Intn(30) {
+			b.WriteString(next())
+		}
+		base := b.String()
+		edit := func(s string) string {
+			ws := strings.SplitAfter(s, " ")
+			p := rng.Intn(len(ws))
+			switch rng.Intn(3) {
+			case 0:
+				ws = append(ws[:p], append([]string{next()}, ws[p:]...)...)
+			case 1:
+				ws = append(ws[:p], ws[p+1:]...)
+			default:
+				ws[p] = next()
+			}
+			return strings.Join(ws, "")
+		}
+		local, remote := base, base
+		for range 1 + rng.Intn(3) {
+			local = edit(local)
+		}
+		for range 1 + rng.Intn(6) {
+			remote = edit(remote)
+		}
+		got := RebaseLive(base, local, remote, Delta(base, local), Delta(base, remote))
+		want := Rebase(base, local, remote)
+		if got == want {
+			same++
+		}
+		for _, lie := range []string{Delta(base, base+"x"), "=1", "+x"} {
+			if l := RebaseLive(base, local, remote, lie, lie); l != want {
+				t.Fatalf("seed %d: lying deltas changed the rebase: %q, want %q", seed, l, want)
+			}
+		}
+	}
+	if same < 950 {
+		t.Fatalf("only %d of 1000 rebases match Rebase", same)
+	}
+}

@@ -297,7 +297,9 @@ func (c *Client) apply(m *message) {
 		if s.text == s.shadow {
 			s.text = next
 		} else {
-			s.text = patch(s.shadow, next, s.text)
+			// Typing since the shadow rides on the update: both sides'
+			// changes are read from deltas, not found by diffing texts.
+			s.text = revision.RebaseLive(s.shadow, s.text, next, revision.Delta(s.shadow, s.text), m.Delta)
 		}
 		s.shadow, s.base, s.m, s.acked, s.inflight = next, next, m.Version, m.N, false
 	case "resync":

@@ -703,15 +703,10 @@ func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version
 		// user's in their delta: reading them costs less than a diff.
 		since := ""
 		if base != cur {
-			log, err := editsSince(tx, id, key, baseVersion)
-			if err != nil {
+			var err error
+			if since, err = s.deltaSince(tx, id, key, baseVersion, version); err != nil {
 				return SectionWrite{}, err
 			}
-			deltas := make([]string, len(log))
-			for i, e := range log {
-				deltas[i] = e.delta
-			}
-			since, _ = revision.ComposeDeltas(deltas...) // on error, "": the texts decide
 		}
 		if mineDelta == "" {
 			mineDelta = revision.Delta(base, mine)

@@ -39,6 +39,8 @@ type Store struct {
 	wmu gosync.Mutex
 	now func() time.Time
 	pub Publisher
+	// since caches composed edit-log deltas for writers (guarded by wmu).
+	since map[sinceKey]sinceEntry
 }
 
 // Option configures a Store.
@@ -139,7 +141,11 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.run(ctx, nil, fn)
+	err := s.run(ctx, nil, fn)
+	if err != nil {
+		s.since = nil // it may hold versions that were rolled back
+	}
+	return err
 }
 
 // read runs fn in a read-only transaction: a consistent snapshot that

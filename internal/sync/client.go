@@ -47,15 +47,53 @@ type client struct {
 
 // shadow is the server's copy of what one client holds of one section:
 // the text at version m (the shadow), the last edit number applied from
-// it, and the shadow before the last update sent (the backup), which the
-// client still holds if it set that update aside while its own edit was
-// in flight.
+// it, and the earlier versions sent to it since its last acknowledgement
+// (held): a client sets updates aside while its own edit is in flight, so
+// its next edit may be made on any of them.
 type shadow struct {
-	n       int64
-	m       int64
-	text    string
-	backupM int64
-	backup  *string
+	n    int64
+	m    int64
+	text string
+	held []heldText
+}
+
+// heldText is a version of a section's text a client may still hold.
+type heldText struct {
+	m    int64
+	text string
+}
+
+// maxHeld bounds the versions a shadow remembers (texts are shared with
+// the room's, so each costs a string header); an edit made on an older
+// one has its base text read from the edit log.
+const maxHeld = 64
+
+// moveTo moves the shadow to a version sent to the client, remembering the
+// one it leaves.
+func (sh *shadow) moveTo(m int64, text string) {
+	if len(sh.held) == maxHeld {
+		sh.held = append(sh.held[:0], sh.held[1:]...)
+	}
+	sh.held = append(sh.held, heldText{sh.m, sh.text})
+	sh.m, sh.text = m, text
+}
+
+// reset sets the shadow to a version the client is known to hold.
+func (sh *shadow) reset(m int64, text string) {
+	sh.m, sh.text, sh.held = m, text, sh.held[:0]
+}
+
+// textAt is the text at version m if the client may hold it.
+func (sh *shadow) textAt(m int64) (string, bool) {
+	if m == sh.m {
+		return sh.text, true
+	}
+	for i := len(sh.held) - 1; i >= 0; i-- {
+		if sh.held[i].m == m {
+			return sh.held[i].text, true
+		}
+	}
+	return "", false
 }
 
 type outbound struct {

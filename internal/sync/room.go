@@ -387,11 +387,8 @@ func (r *room) edits(batch []roomMsg) {
 			continue
 		}
 		var base *string
-		switch {
-		case m.Base == sh.m:
-			base = &sh.text
-		case sh.backup != nil && m.Base == sh.backupM:
-			base = sh.backup
+		if text, ok := sh.textAt(m.Base); ok {
+			base = &text
 		}
 		todo = append(todo, pendingEdit{c, m, sh})
 		reqs = append(reqs, store.ClientEditRequest{User: c.user, BaseText: base,
@@ -449,7 +446,7 @@ func (r *room) editApplied(p pendingEdit, res store.ClientResult) {
 	}
 	c.enqueue(updateMsg{Type: MsgUpdate, Section: m.Section, N: sh.n, Base: m.Base, Version: res.Version,
 		Delta: ack, Ack: true})
-	sh.m, sh.text, sh.backup = res.Version, res.Text, nil
+	sh.reset(res.Version, res.Text)
 	if len(res.Conflicts) > 0 {
 		c.enqueue(conflictsMsg{Type: MsgConflicts, Section: m.Section, Conflicts: res.Conflicts})
 	}
@@ -464,7 +461,7 @@ func (r *room) resync(c *client, key, reason string) {
 		return
 	}
 	c.enqueue(resyncMsg{Type: MsgResync, Section: key, N: sh.n, Version: sec.version, Text: sec.text, Reason: reason, Keep: true})
-	sh.m, sh.text, sh.backup = sec.version, sec.text, nil
+	sh.reset(sec.version, sec.text)
 }
 
 // keep stores a client's whole text as an unresolved merge (after resync).
@@ -511,9 +508,7 @@ func (r *room) flush() {
 				deltas[sh.m] = d
 			}
 			c.enqueue(updateMsg{Type: MsgUpdate, Section: key, N: sh.n, Base: sh.m, Version: sec.version, Delta: d})
-			old := sh.text
-			sh.backupM, sh.backup = sh.m, &old
-			sh.m, sh.text = sec.version, sec.text
+			sh.moveTo(sec.version, sec.text)
 		}
 	}
 	if r.peersDirty {

@@ -77,11 +77,7 @@ func ComposeDeltas(deltas ...string) (string, error) {
 	if len(deltas) == 0 {
 		return "", nil
 	}
-	type run struct {
-		ops      []dop
-		from, to int // which deltas it covers, for errors
-	}
-	runs := make([]run, len(deltas))
+	runs := make([][]dop, len(deltas))
 	for k, d := range deltas {
 		ops, err := parseDelta(d)
 		if err != nil {
@@ -90,37 +86,53 @@ func ComposeDeltas(deltas ...string) (string, error) {
 			}
 			return "", fmt.Errorf("delta %d: %w", k, err)
 		}
-		runs[k] = run{ops, k, k}
+		runs[k] = ops
 	}
-	// Pairwise, not left to right: a fold copies the growing result once per
-	// delta (quadratic in a room where a client is hundreds of versions
-	// behind); pairs keep it to k log k.
-	for len(runs) > 1 {
-		next := runs[:0]
-		for i := 0; i < len(runs); i += 2 {
-			if i+1 == len(runs) {
-				next = append(next, runs[i])
-				break
-			}
-			ops, err := compose(runs[i].ops, runs[i+1].ops)
-			if err != nil {
-				return "", fmt.Errorf("delta %d: %w", runs[i+1].from, err)
-			}
-			next = append(next, run{ops, runs[i].from, runs[i+1].to})
-		}
-		runs = next
+	ops, bad, err := composeAll(runs)
+	if err != nil {
+		return "", fmt.Errorf("delta %d: %w", bad, err)
 	}
-	return formatDelta(runs[0].ops), nil
+	return formatDelta(ops), nil
 }
 
-// compose returns the delta of a then b (b made on a's result).
+// composeAll composes runs (each made on the text the one before it
+// produced), pairwise rather than left to right: a fold copies the growing
+// result once per delta (quadratic in a room where a client is hundreds of
+// versions behind); pairs keep it to k log k. On error it says which delta
+// did not fit. runs is used as scratch.
+func composeAll(runs [][]dop) ([]dop, int, error) {
+	first := make([]int, len(runs)) // the first delta each run covers
+	for i := range first {
+		first[i] = i
+	}
+	for len(runs) > 1 {
+		next, nextFirst := runs[:0], first[:0]
+		for i := 0; i < len(runs); i += 2 {
+			if i+1 == len(runs) {
+				next, nextFirst = append(next, runs[i]), append(nextFirst, first[i])
+				break
+			}
+			ops, err := compose(runs[i], runs[i+1])
+			if err != nil {
+				return nil, first[i+1], err
+			}
+			next, nextFirst = append(next, ops), append(nextFirst, first[i])
+		}
+		runs, first = next, nextFirst
+	}
+	return runs[0], 0, nil
+}
+
+// compose returns the delta of a then b (b made on a's result). Touching
+// operations of one kind are joined as they are written, so composing many
+// deltas does not fragment the result into ever more pieces.
 func compose(a, b []dop) ([]dop, error) {
 	a = append([]dop(nil), a...)
 	out := make([]dop, 0, len(a)+len(b))
 	i := 0
 	for _, op := range b {
 		if op.kind == '+' {
-			out = append(out, op)
+			out = appendOp(out, op)
 			continue
 		}
 		need := op.n
@@ -131,19 +143,19 @@ func compose(a, b []dop) ([]dop, error) {
 			x := &a[i]
 			switch x.kind {
 			case '-':
-				out = append(out, *x) // deleted from the source: makes nothing b sees
+				out = appendOp(out, *x) // deleted from the source: makes nothing b sees
 				i++
 				continue
 			case '=':
 				k := min(x.n, need)
-				out = append(out, dop{kind: op.kind, n: k}) // kept, then kept or deleted by b
+				out = appendOp(out, dop{kind: op.kind, n: k}) // kept, then kept or deleted by b
 				x.n -= k
 				need -= k
 			case '+':
 				k := min(x.n, need)
 				if op.kind == '=' {
 					cut := byteOffset(x.text, k)
-					out = append(out, dop{'+', k, x.text[:cut]})
+					out = appendOp(out, dop{'+', k, x.text[:cut]})
 					x.text = x.text[cut:]
 				} else {
 					x.text = x.text[byteOffset(x.text, k):] // inserted, then deleted: nothing
@@ -163,9 +175,26 @@ func compose(a, b []dop) ([]dop, error) {
 		if a[i].kind != '-' {
 			return nil, brief.Errorf(brief.EInvalid, "deltas do not compose: the second covers less text than the first makes")
 		}
-		out = append(out, a[i])
+		out = appendOp(out, a[i])
 	}
 	return out, nil
+}
+
+// appendOp appends op, joining it to the last operation if that is of its
+// kind.
+func appendOp(ops []dop, op dop) []dop {
+	if op.n == 0 {
+		return ops
+	}
+	if n := len(ops); n > 0 && ops[n-1].kind == op.kind {
+		last := &ops[n-1]
+		last.n += op.n
+		if op.kind == '+' {
+			last.text += op.text
+		}
+		return ops
+	}
+	return append(ops, op)
 }
 
 // byteOffset is where the k-th code point of s starts (len(s) past the end).
@@ -181,3 +210,50 @@ func byteOffset(s string, k int) int {
 
 // Keep is the delta that keeps text as it is.
 func Keep(text string) string { return encodeOps(equalOps(text)) }
+
+// DeltaLog holds consecutive deltas of one text, parsed once, so that any
+// run of them composes without reading or parsing them again: a live room's
+// edits are made some versions back, and each needs the others' changes
+// since its base.
+type DeltaLog struct {
+	from int64   // ops[i] takes version from+i to from+i+1
+	ops  [][]dop // parsed deltas
+}
+
+// maxDeltaLog bounds the deltas a DeltaLog keeps (the older half goes).
+const maxDeltaLog = 1024
+
+// Append records delta, which takes version-1 to version. A version that
+// does not follow the last one starts the log again there.
+func (l *DeltaLog) Append(version int64, delta string) {
+	ops, err := parseDelta(delta)
+	if err != nil || version != l.from+int64(len(l.ops))+1 {
+		l.from, l.ops = version, l.ops[:0]
+		if err != nil {
+			return
+		}
+		l.from = version - 1
+	}
+	if len(l.ops) == maxDeltaLog {
+		l.ops = append(l.ops[:0], l.ops[maxDeltaLog/2:]...)
+		l.from += maxDeltaLog / 2
+	}
+	l.ops = append(l.ops, ops)
+}
+
+// Since composes the deltas from version base to version to, if the log
+// holds them all.
+func (l *DeltaLog) Since(base, to int64) (string, bool) {
+	if base < l.from || to > l.from+int64(len(l.ops)) || base > to {
+		return "", false
+	}
+	runs := append([][]dop(nil), l.ops[base-l.from:to-l.from]...)
+	if len(runs) == 0 {
+		return "", true
+	}
+	ops, _, err := composeAll(runs)
+	if err != nil {
+		return "", false
+	}
+	return formatDelta(ops), true
+}

@@ -1,6 +1,7 @@
 package revision
 
 import (
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -85,5 +86,51 @@ func BenchmarkComposeDeltas500(b *testing.B) {
 		if _, err := ComposeDeltas(deltas...); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDeltaLog: any run of the deltas it holds composes as ComposeDeltas
+// composes them; runs it does not hold (before it, after it, across a gap
+// where a version was not appended) are refused.
+func TestDeltaLog(t *testing.T) {
+	texts := []string{"Jørgensen wrote"}
+	var deltas []string
+	for i := range 40 {
+		prev := texts[len(texts)-1]
+		next := strings.Replace(prev, " ", fmt.Sprintf(" ł%d ", i), 1)
+		if i%3 == 2 {
+			next = next[:len(next)/2] + next[len(next)/2+1:]
+		}
+		next = string([]rune(next)) // cutting a byte may leave a bad rune: keep it valid
+		texts = append(texts, next)
+		deltas = append(deltas, Deltas2(prev, next))
+	}
+	var l DeltaLog
+	for v := 1; v <= 30; v++ {
+		l.Append(int64(v), deltas[v-1])
+	}
+	for base := 0; base <= 30; base++ {
+		for to := base; to <= 30; to++ {
+			got, ok := l.Since(int64(base), int64(to))
+			if !ok {
+				t.Fatalf("Since(%d, %d) refused", base, to)
+			}
+			if to == base {
+				continue
+			}
+			if text := mustApply(t, texts[base], got); text != texts[to] {
+				t.Fatalf("Since(%d, %d) takes %q to %q, want %q", base, to, texts[base], text, texts[to])
+			}
+		}
+	}
+	if _, ok := l.Since(0, 31); ok {
+		t.Fatal("a version after the log was composed")
+	}
+	l.Append(33, deltas[32]) // 31 and 32 were written elsewhere
+	if _, ok := l.Since(30, 33); ok {
+		t.Fatal("a run across a gap was composed")
+	}
+	if d, ok := l.Since(32, 33); !ok || mustApply(t, texts[32], d) != texts[33] {
+		t.Fatal("the log did not start again after the gap")
 	}
 }

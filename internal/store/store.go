@@ -24,6 +24,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"briefstudio/internal/brief"
+	"briefstudio/internal/revision"
 )
 
 //go:embed migrations/*.sql
@@ -39,8 +40,9 @@ type Store struct {
 	wmu gosync.Mutex
 	now func() time.Time
 	pub Publisher
-	// since caches composed edit-log deltas for writers (guarded by wmu).
-	since map[sinceKey]sinceEntry
+	// logs holds the live path's recent edit-log deltas, parsed, by
+	// section (guarded by wmu).
+	logs map[sectionRef]*revision.DeltaLog
 }
 
 // Option configures a Store.
@@ -143,7 +145,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	defer s.wmu.Unlock()
 	err := s.run(ctx, nil, fn)
 	if err != nil {
-		s.since = nil // it may hold versions that were rolled back
+		s.logs = nil // they may hold versions that were rolled back
 	}
 	return err
 }

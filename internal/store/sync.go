@@ -120,6 +120,9 @@ func (s *Store) ApplyClientEdits(ctx context.Context, id string, reqs []ClientEd
 			}
 			if errs[i] == nil {
 				ev = append(ev, mine...)
+				if r := results[i]; r.Changed && r.Forward != "" {
+					s.logged(id, req.Edit.Section, r.Version, r.Forward)
+				}
 			}
 		}
 		return nil

@@ -156,61 +156,47 @@ func replay(tx *sql.Tx, briefID, key, text string, lo, hi int64, col, where stri
 	return text, nil
 }
 
-// sinceKey names a composed delta of the edit log: a section's, from a
-// base version.
-type sinceKey struct {
-	brief, section string
-	base           int64
-}
-
-// sinceEntry is the delta from the key's base version to version to.
-type sinceEntry struct {
-	to    int64
-	delta string
-}
-
-// maxSince bounds the cached deltas; past it the cache starts again.
-const maxSince = 256
+// sectionRef names a section of a brief.
+type sectionRef struct{ brief, section string }
 
 // deltaSince is the delta from a section's text at version base to its
 // text at version now (the current one), composed from the edit log, or
-// "" if the log's deltas do not compose (the texts decide then). In a
-// busy room the edits of many people share a few bases (the versions sent
-// out last), so the composed delta is cached and the next edit on that
-// base composes only the versions after it: the cost of an edit no longer
-// grows with how far behind its base is. A rolled-back transaction empties
-// the cache (tx), and the merge checks every delta against the texts, so
-// a stale entry can only cost time.
+// "" if the log's deltas do not compose (the texts decide then). The
+// deltas the live path wrote are held parsed (s.logs), so in a busy room,
+// where every edit is some versions behind, an edit costs neither reading
+// nor parsing the log since its base. A rolled-back transaction empties
+// them (tx), and the merge checks every delta against the texts.
 func (s *Store) deltaSince(tx *sql.Tx, briefID, key string, base, now int64) (string, error) {
-	k := sinceKey{briefID, key, base}
-	e, ok := s.since[k]
-	if !ok || e.to > now {
-		e = sinceEntry{to: base}
+	if l := s.logs[sectionRef{briefID, key}]; l != nil {
+		if d, ok := l.Since(base, now); ok {
+			return d, nil
+		}
 	}
-	if e.to == now {
-		return e.delta, nil
-	}
-	log, err := editsSince(tx, briefID, key, e.to)
+	log, err := editsSince(tx, briefID, key, base)
 	if err != nil {
 		return "", err
 	}
-	deltas := make([]string, 0, len(log)+1)
-	if e.to > base {
-		deltas = append(deltas, e.delta)
+	deltas := make([]string, len(log))
+	for i, e := range log {
+		deltas[i] = e.delta
 	}
-	for _, l := range log {
-		deltas = append(deltas, l.delta)
-	}
-	d, err := revision.ComposeDeltas(deltas...)
-	if err != nil {
-		delete(s.since, k)
-		return "", nil
-	}
-	if len(log) > 0 {
-		if s.since == nil || len(s.since) >= maxSince {
-			s.since = map[sinceKey]sinceEntry{}
-		}
-		s.since[k] = sinceEntry{to: log[len(log)-1].version, delta: d}
-	}
+	d, _ := revision.ComposeDeltas(deltas...) // on error, "": the texts decide
 	return d, nil
 }
+
+// logged records a delta the live path committed (under wmu).
+func (s *Store) logged(briefID, key string, version int64, forward string) {
+	ref := sectionRef{briefID, key}
+	l := s.logs[ref]
+	if l == nil {
+		if s.logs == nil || len(s.logs) >= maxLogs {
+			s.logs = map[sectionRef]*revision.DeltaLog{}
+		}
+		l = &revision.DeltaLog{}
+		s.logs[ref] = l
+	}
+	l.Append(version, forward)
+}
+
+// maxLogs bounds the sections whose recent deltas are held.
+const maxLogs = 1024

@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime"
 	"strings"
+	"time"
 )
 
 // startPprof serves Go's profiles on BRIEFSTUDIO_PPROF (a loopback address
@@ -26,6 +28,10 @@ func startPprof(stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("BRIEFSTUDIO_PPROF: %w", err)
 	}
+	// Where goroutines wait (the store's writer lock, channels) matters as
+	// much as where they run: sample the waits too.
+	runtime.SetMutexProfileFraction(10)
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

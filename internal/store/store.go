@@ -40,6 +40,13 @@ type Store struct {
 	wmu gosync.Mutex
 	now func() time.Time
 	pub Publisher
+	// The live writer (see ApplyClientEdits): started by the first live
+	// edit, stopped by Close.
+	liveOnce   gosync.Once
+	liveQ      chan *editJob
+	closed     chan struct{}
+	writerDone chan struct{}
+	closeOnce  gosync.Once
 	// logs holds the live path's recent edit-log deltas, parsed, by
 	// section (guarded by wmu).
 	logs map[sectionRef]*revision.DeltaLog
@@ -81,7 +88,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now, liveQ: make(chan *editJob), closed: make(chan struct{}), writerDone: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -92,8 +99,19 @@ func Open(path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the live writer (after the transaction it is in) and closes
+// the database.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		started := true
+		s.liveOnce.Do(func() { started = false })
+		if started {
+			<-s.writerDone
+		}
+	})
+	return s.db.Close()
+}
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"briefstudio/internal/brief"
 	"briefstudio/internal/revision"
@@ -92,46 +93,132 @@ func (s *Store) ApplyClientEdit(ctx context.Context, u brief.User, id string, e 
 }
 
 // ApplyClientEdits applies a batch of live edits to one brief, in order,
-// each as ApplyClientEdit would, in one transaction: one commit for many
-// edits, which is what lets a busy room keep up. Each edit runs in a
-// savepoint, so a refused one (errs[i]) leaves the others; err is a
-// failure of the whole batch, of which nothing was written.
+// each as ApplyClientEdit would. Each edit runs in a savepoint, so a
+// refused one (errs[i]) leaves the others; err is a failure of the whole
+// batch, of which nothing was written.
+//
+// The batches of all rooms go to one writer (liveWriter), which commits
+// every batch waiting in one transaction: with hundreds of busy briefs,
+// rooms queueing one by one for the writer's lock spent more time handing
+// it over than writing.
 func (s *Store) ApplyClientEdits(ctx context.Context, id string, reqs []ClientEditRequest) ([]ClientResult, []error, error) {
-	results := make([]ClientResult, len(reqs))
-	errs := make([]error, len(reqs))
-	var ev []Event
+	j := &editJob{ctx: ctx, id: id, reqs: reqs, done: make(chan struct{})}
+	s.liveOnce.Do(func() { go s.liveWriter() })
+	select {
+	case s.liveQ <- j:
+	case <-ctx.Done():
+		return nil, nil, brief.Internal(ctx.Err())
+	case <-s.closed:
+		return nil, nil, brief.Internal(errors.New("the store is closed"))
+	}
+	<-j.done // the writer answers every job it takes
+	return j.results, j.errs, j.err
+}
+
+// editJob is one caller's batch on its way through the live writer.
+type editJob struct {
+	ctx     context.Context
+	id      string
+	reqs    []ClientEditRequest
+	results []ClientResult
+	errs    []error
+	ev      []Event
+	err     error
+	done    chan struct{}
+}
+
+// maxJobs bounds the batches one live transaction commits.
+const maxJobs = 64
+
+// liveWriter commits the batches callers hand it, all those waiting at
+// once in one transaction, until the store closes.
+func (s *Store) liveWriter() {
+	defer close(s.writerDone)
+	for {
+		var jobs []*editJob
+		select {
+		case j := <-s.liveQ:
+			jobs = append(jobs, j)
+		case <-s.closed:
+			return
+		}
+	more:
+		for len(jobs) < maxJobs {
+			select {
+			case j := <-s.liveQ:
+				jobs = append(jobs, j)
+			default:
+				break more
+			}
+		}
+		s.commitJobs(jobs)
+	}
+}
+
+// commitJobs commits jobs in one transaction. If it fails, each job is
+// tried again alone, so that one batch's failure is only its own.
+func (s *Store) commitJobs(jobs []*editJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		for i, req := range reqs {
-			if _, err := tx.Exec(`SAVEPOINT edit`); err != nil {
+		for _, j := range jobs {
+			if err := s.applyJob(tx, j); err != nil {
 				return err
-			}
-			var mine []Event
-			results[i], errs[i] = s.applyClientEdit(tx, req.User, id, req.Edit, req.BaseText, &mine)
-			if errs[i] != nil {
-				if brief.ErrorCode(errs[i]) == brief.EInternal {
-					return errs[i]
-				}
-				if _, err := tx.Exec(`ROLLBACK TO edit`); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.Exec(`RELEASE edit`); err != nil {
-				return err
-			}
-			if errs[i] == nil {
-				ev = append(ev, mine...)
-				if r := results[i]; r.Changed && r.Forward != "" {
-					s.logged(id, req.Edit.Section, r.Version, r.Forward)
-				}
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, err
+	if err != nil && len(jobs) > 1 {
+		for _, j := range jobs {
+			s.commitJobs([]*editJob{j})
+		}
+		return
 	}
-	s.publish(ev...)
-	return results, errs, nil
+	for _, j := range jobs {
+		if err != nil {
+			j.results, j.errs, j.err = nil, nil, err
+		} else {
+			s.publish(j.ev...)
+		}
+		close(j.done)
+	}
+}
+
+// applyJob applies one batch inside the writer's transaction, each edit in
+// a savepoint; an internal error fails the transaction.
+func (s *Store) applyJob(tx *sql.Tx, j *editJob) error {
+	j.results, j.errs, j.ev = make([]ClientResult, len(j.reqs)), make([]error, len(j.reqs)), nil
+	if err := j.ctx.Err(); err != nil {
+		for i := range j.errs {
+			j.errs[i] = brief.Internal(err) // the caller gave up waiting
+		}
+		return nil
+	}
+	for i, req := range j.reqs {
+		if _, err := tx.Exec(`SAVEPOINT edit`); err != nil {
+			return err
+		}
+		var mine []Event
+		j.results[i], j.errs[i] = s.applyClientEdit(tx, req.User, j.id, req.Edit, req.BaseText, &mine)
+		if j.errs[i] != nil {
+			if brief.ErrorCode(j.errs[i]) == brief.EInternal {
+				return j.errs[i]
+			}
+			if _, err := tx.Exec(`ROLLBACK TO edit`); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`RELEASE edit`); err != nil {
+			return err
+		}
+		if j.errs[i] == nil {
+			j.ev = append(j.ev, mine...)
+			if r := j.results[i]; r.Changed && r.Forward != "" {
+				s.logged(j.id, req.Edit.Section, r.Version, r.Forward)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Store) applyClientEdit(tx *sql.Tx, u brief.User, id string, e ClientEdit, baseText *string, ev *[]Event) (ClientResult, error) {

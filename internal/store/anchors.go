@@ -84,7 +84,7 @@ type logEdit struct {
 }
 
 // editsSince reads a section's edit log after version from.
-func editsSince(tx *sql.Tx, id, key string, from int64) ([]logEdit, error) {
+func editsSince(tx dbtx, id, key string, from int64) ([]logEdit, error) {
 	rows, err := tx.Query(`SELECT version, delta FROM edits WHERE brief_id = ? AND section_key = ? AND version > ? ORDER BY version`, id, key, from)
 	if err != nil {
 		return nil, err

@@ -59,7 +59,7 @@ type briefRow struct {
 
 // access loads a brief for a user and checks that they may act on it. An
 // archived brief exists only for admins.
-func access(tx *sql.Tx, u brief.User, id string, act brief.Action) (briefRow, error) {
+func access(tx dbtx, u brief.User, id string, act brief.Action) (briefRow, error) {
 	var r briefRow
 	var meta string
 	var created, updated int64
@@ -350,7 +350,7 @@ func changedSince(tx *sql.Tx, id, ref string) (bool, error) {
 
 // touch records a change to a brief: its updated time, and the workflow
 // transition the event causes (an approved brief that changes is a draft).
-func (s *Store) touch(tx *sql.Tx, r briefRow, e brief.Event, ev *[]Event) error {
+func (s *Store) touch(tx dbtx, r briefRow, e brief.Event, ev *[]Event) error {
 	next, _, err := brief.Transition(r.Status, e)
 	if err != nil {
 		return err
@@ -696,7 +696,7 @@ func (s *Store) mergeWrite(tx *sql.Tx, u brief.User, id, key, cur string, versio
 // text derived from it), onto cur (the section at version) and writes the
 // result: always when force (a PUT always makes a version), else only when
 // the text changes. Hunks that cannot apply are kept as unresolved merges.
-func (s *Store) mergeText(tx *sql.Tx, u brief.User, id, key, cur string, version int64, base string, baseVersion int64, mine, mineDelta string, force bool) (SectionWrite, error) {
+func (s *Store) mergeText(tx dbtx, u brief.User, id, key, cur string, version int64, base string, baseVersion int64, mine, mineDelta string, force bool) (SectionWrite, error) {
 	l := revision.Live{Text: mine}
 	if base != cur || mineDelta != "" {
 		// The others' changes since baseVersion are in the log, the

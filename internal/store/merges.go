@@ -12,7 +12,7 @@ import (
 // keepConflict keeps a hunk of a stale edit that could not be merged as an
 // unresolved merge: a suggestion of its author (origin merge) to put their
 // text where merged (the section at atVersion) now holds the other side's.
-func (s *Store) keepConflict(tx *sql.Tx, u brief.User, id, key, merged string, baseVersion, atVersion int64, h revision.Hunk) (brief.Conflict, error) {
+func (s *Store) keepConflict(tx dbtx, u brief.User, id, key, merged string, baseVersion, atVersion int64, h revision.Hunk) (brief.Conflict, error) {
 	now := s.now()
 	quote := string([]rune(merged)[h.Start:h.End])
 	res, err := tx.Exec(`INSERT INTO suggestions (brief_id, section_key, origin, author_id, quote, replacement, base_text, base_version,

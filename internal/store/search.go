@@ -101,7 +101,7 @@ func indexBrief(tx *sql.Tx, id string) error {
 }
 
 // markDirty notes that a brief changed at `at` and needs indexing.
-func markDirty(tx *sql.Tx, id string, at int64) error {
+func markDirty(tx dbtx, id string, at int64) error {
 	_, err := tx.Exec(`INSERT INTO search_dirty (brief_id, at) VALUES (?, ?)
 		ON CONFLICT(brief_id) DO UPDATE SET at = excluded.at`, id, at)
 	return err

@@ -39,7 +39,7 @@ type syncRow struct {
 	found   bool
 }
 
-func loadSyncRow(tx *sql.Tx, u brief.User, clientID, id, key string) (syncRow, error) {
+func loadSyncRow(tx dbtx, u brief.User, clientID, id, key string) (syncRow, error) {
 	var r syncRow
 	err := tx.QueryRow(`SELECT n, base, delta FROM sync_clients WHERE user_id = ? AND client_id = ? AND brief_id = ? AND section_key = ?`,
 		u.ID, clientID, id, key).Scan(&r.n, &r.base, &r.delta)
@@ -50,7 +50,7 @@ func loadSyncRow(tx *sql.Tx, u brief.User, clientID, id, key string) (syncRow, e
 	return r, err
 }
 
-func saveSyncRow(tx *sql.Tx, u brief.User, clientID, id, key string, n, base int64, delta string, version, now int64) error {
+func saveSyncRow(tx dbtx, u brief.User, clientID, id, key string, n, base int64, delta string, version, now int64) error {
 	_, err := tx.Exec(`INSERT INTO sync_clients (user_id, client_id, brief_id, section_key, n, base, delta, version, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(user_id, client_id, brief_id, section_key) DO UPDATE SET
@@ -60,7 +60,7 @@ func saveSyncRow(tx *sql.Tx, u brief.User, clientID, id, key string, n, base int
 }
 
 // sectionNow reads a live section's text and version.
-func sectionNow(tx *sql.Tx, id, key string) (string, int64, error) {
+func sectionNow(tx dbtx, id, key string) (string, int64, error) {
 	var cur string
 	var version int64
 	err := tx.QueryRow(`SELECT text, version FROM sections WHERE brief_id = ? AND key = ? AND removed_at IS NULL`, id, key).Scan(&cur, &version)
@@ -186,7 +186,8 @@ func (s *Store) commitJobs(jobs []*editJob) {
 
 // applyJob applies one batch inside the writer's transaction, each edit in
 // a savepoint; an internal error fails the transaction.
-func (s *Store) applyJob(tx *sql.Tx, j *editJob) error {
+func (s *Store) applyJob(sqlTx *sql.Tx, j *editJob) error {
+	tx := s.prepared(sqlTx)
 	j.results, j.errs, j.ev = make([]ClientResult, len(j.reqs)), make([]error, len(j.reqs)), nil
 	if err := j.ctx.Err(); err != nil {
 		for i := range j.errs {
@@ -221,7 +222,7 @@ func (s *Store) applyJob(tx *sql.Tx, j *editJob) error {
 	return nil
 }
 
-func (s *Store) applyClientEdit(tx *sql.Tx, u brief.User, id string, e ClientEdit, baseText *string, ev *[]Event) (ClientResult, error) {
+func (s *Store) applyClientEdit(tx dbtx, u brief.User, id string, e ClientEdit, baseText *string, ev *[]Event) (ClientResult, error) {
 	var res ClientResult
 	r, err := access(tx, u, id, brief.ActEdit)
 	if err != nil {

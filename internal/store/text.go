@@ -22,13 +22,13 @@ const (
 // inverse delta) to the log in the same transaction, folding it into the
 // brief's open revision or starting a new one. It returns the new version
 // and the forward delta logged.
-func writeText(tx *sql.Tx, briefID, key, oldText, newText string, oldVersion, authorID, now int64) (int64, string, error) {
+func writeText(tx dbtx, briefID, key, oldText, newText string, oldVersion, authorID, now int64) (int64, string, error) {
 	fwd, undo := revision.Deltas(oldText, newText)
 	return logText(tx, briefID, key, newText, fwd, undo, oldVersion, authorID, now)
 }
 
 // logText is writeText with the deltas known (a live merge made them).
-func logText(tx *sql.Tx, briefID, key, newText, fwd, undo string, oldVersion, authorID, now int64) (int64, string, error) {
+func logText(tx dbtx, briefID, key, newText, fwd, undo string, oldVersion, authorID, now int64) (int64, string, error) {
 	v := oldVersion + 1
 	res, err := tx.Exec(`UPDATE sections SET text = ?, version = ? WHERE brief_id = ? AND key = ? AND version = ?`,
 		newText, v, briefID, key, oldVersion)
@@ -54,7 +54,7 @@ func logText(tx *sql.Tx, briefID, key, newText, fwd, undo string, oldVersion, au
 	return v, fwd, nil
 }
 
-func checkpoint(tx *sql.Tx, briefID, key string, version int64, text string) error {
+func checkpoint(tx dbtx, briefID, key string, version int64, text string) error {
 	_, err := tx.Exec(`INSERT OR IGNORE INTO checkpoints (brief_id, section_key, version, text) VALUES (?, ?, ?, ?)`,
 		briefID, key, version, text)
 	return err
@@ -63,7 +63,7 @@ func checkpoint(tx *sql.Tx, briefID, key string, version int64, text string) err
 // revisionFor extends the brief's last revision with an edit when it is
 // open, of the same section and author, and not quiet for RevisionQuiet;
 // otherwise it starts the next one.
-func revisionFor(tx *sql.Tx, briefID, key string, authorID, from, to, now int64) (int64, error) {
+func revisionFor(tx dbtx, briefID, key string, authorID, from, to, now int64) (int64, error) {
 	var number, author, updated int64
 	var lastKey string
 	var closed bool
@@ -99,7 +99,7 @@ func lastRevision(tx *sql.Tx, briefID string) (int64, error) {
 // textAt rebuilds a section's text at a version from the nearest known
 // text: backwards from the current text through inverse deltas, or forwards
 // from a checkpoint, whichever takes fewer steps.
-func textAt(tx *sql.Tx, briefID, key string, version int64) (string, error) {
+func textAt(tx dbtx, briefID, key string, version int64) (string, error) {
 	var cur string
 	var curV int64
 	err := tx.QueryRow(`SELECT text, version FROM sections WHERE brief_id = ? AND key = ?`, briefID, key).Scan(&cur, &curV)
@@ -129,7 +129,7 @@ func textAt(tx *sql.Tx, briefID, key string, version int64) (string, error) {
 }
 
 // replay applies the log's deltas (column col) of versions in (lo, hi].
-func replay(tx *sql.Tx, briefID, key, text string, lo, hi int64, col, where string) (string, error) {
+func replay(tx dbtx, briefID, key, text string, lo, hi int64, col, where string) (string, error) {
 	rows, err := tx.Query(`SELECT version, `+col+` FROM edits WHERE brief_id = ? AND section_key = ? AND `+where, briefID, key, lo, hi)
 	if err != nil {
 		return "", err
@@ -166,7 +166,7 @@ type sectionRef struct{ brief, section string }
 // where every edit is some versions behind, an edit costs neither reading
 // nor parsing the log since its base. A rolled-back transaction empties
 // them (tx), and the merge checks every delta against the texts.
-func (s *Store) deltaSince(tx *sql.Tx, briefID, key string, base, now int64) (string, error) {
+func (s *Store) deltaSince(tx dbtx, briefID, key string, base, now int64) (string, error) {
 	if l := s.logs[sectionRef{briefID, key}]; l != nil {
 		if d, ok := l.Since(base, now); ok {
 			return d, nil

@@ -37,6 +37,12 @@ type client struct {
 	user     brief.User
 	briefID  string
 
+	// Edits received, by section, that the room has not taken up yet: the
+	// client sets aside updates while its edit is in flight (the
+	// acknowledgement brings them), so the room does not send them.
+	pendMu  gosync.Mutex
+	pending map[string]int
+
 	// Owned by the room goroutine.
 	member   brief.MemberRole
 	secs     map[string]*shadow
@@ -151,7 +157,10 @@ func (c *client) run() {
 		switch m.Type {
 		case MsgPing:
 			c.enqueue(pongMsg{Type: MsgPong, T: m.T})
-		case MsgEdit, MsgPresence, MsgKeep, MsgReview:
+		case MsgEdit:
+			c.markPending(m.Section, 1)
+			r.post(roomMsg{c: c, msg: m})
+		case MsgPresence, MsgKeep, MsgReview:
 			r.post(roomMsg{c: c, msg: m})
 		case MsgHello:
 			c.fail(brief.EInvalid, "hello was already received on this connection", CloseBadRequest)
@@ -371,4 +380,24 @@ func (b *bucket) take(now time.Time) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// markPending counts an edit of section received (+1) or taken up by the
+// room (-1).
+func (c *client) markPending(section string, d int) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	if c.pending == nil {
+		c.pending = map[string]int{}
+	}
+	if c.pending[section] += d; c.pending[section] <= 0 {
+		delete(c.pending, section)
+	}
+}
+
+// editPending says whether an edit of section is on its way to the room.
+func (c *client) editPending(section string) bool {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	return c.pending[section] > 0
 }

@@ -366,6 +366,7 @@ func (r *room) edits(batch []roomMsg) {
 	var reqs []store.ClientEditRequest
 	for _, bm := range batch {
 		c, m := bm.c, bm.msg
+		c.markPending(m.Section, -1)
 		if !r.clients[c] || !r.recheck(c) {
 			continue // it left, or never got in
 		}
@@ -499,8 +500,8 @@ func (r *room) flush() {
 		deltas := map[int64]string{}
 		for c := range r.clients {
 			sh := c.secs[key]
-			if sh == nil || sh.m >= sec.version {
-				continue
+			if sh == nil || sh.m >= sec.version || c.editPending(key) {
+				continue // up to date, or its edit's acknowledgement will bring this
 			}
 			d, ok := deltas[sh.m]
 			if !ok {

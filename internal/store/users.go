@@ -156,7 +156,7 @@ func (s *Store) InsertToken(ctx context.Context, userID int64, kind TokenKind, h
 
 // TokenByHash finds a token record by its hash.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
-	return tokenByHash(ctx, s.db, hash)
+	return tokenByHash(ctx, preparedDB{s}, hash)
 }
 
 type querier interface {

@@ -60,12 +60,16 @@ func mergeChanges(base, mine, current, mineDelta, theirsDelta string, preferMine
 	switch {
 	case base == current:
 		return Live{Text: mine, Ack: Keep(mine), Forward: mineDelta, Undo: undoOf(base, ours)}, true
-	case mine == current, mine == base:
+	case mine == current:
 		return Live{}, false // nothing to merge: the texts decide at once
 	}
 	theirs, ok := changesFrom(theirsDelta, base, current)
 	if !ok {
 		return Live{}, false
+	}
+	if mine == base {
+		// Nothing of mine: the others' changes are what the user lacks.
+		return Live{Text: current, Ack: theirsDelta}, true
 	}
 	return sweep(base, ours, theirs, preferMine), true
 }
@@ -142,7 +146,7 @@ func changesFrom(delta, base, want string) ([]sideChange, bool) {
 	if err != nil {
 		return nil, false
 	}
-	var out []sideChange
+	out := make([]sideChange, 0, len(ops)/2+1)
 	var cur *sideChange
 	cp, at, w := 0, 0, 0 // code points and bytes of base, bytes of want
 	for _, o := range ops {
@@ -232,7 +236,7 @@ func sweep(base string, ours, theirs []sideChange, preferMine bool) Live {
 		grow += len(c.text)
 	}
 	out.Grow(grow)
-	var ack, fwd, undo []dop
+	ack, fwd, undo := make([]dop, 0, 3*len(all)+1), make([]dop, 0, 3*len(all)+1), make([]dop, 0, 3*len(all)+1)
 	var failed []Hunk
 	pos, bpos, outN := 0, 0, 0 // code points and bytes of base read, code points written
 	for k := 0; k < len(all); {

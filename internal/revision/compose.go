@@ -227,12 +227,12 @@ const maxDeltaLog = 1024
 // does not follow the last one starts the log again there.
 func (l *DeltaLog) Append(version int64, delta string) {
 	ops, err := parseDelta(delta)
-	if err != nil || version != l.from+int64(len(l.ops))+1 {
-		l.from, l.ops = version, l.ops[:0]
-		if err != nil {
-			return
-		}
-		l.from = version - 1
+	if err != nil {
+		l.Reset(version)
+		return
+	}
+	if version != l.from+int64(len(l.ops))+1 {
+		l.Reset(version - 1)
 	}
 	if len(l.ops) == maxDeltaLog {
 		l.ops = append(l.ops[:0], l.ops[maxDeltaLog/2:]...)
@@ -240,6 +240,9 @@ func (l *DeltaLog) Append(version int64, delta string) {
 	}
 	l.ops = append(l.ops, ops)
 }
+
+// Reset empties the log, which goes on from version.
+func (l *DeltaLog) Reset(version int64) { l.from, l.ops = version, l.ops[:0] }
 
 // Since composes the deltas from version base to version to, if the log
 // holds them all.

@@ -280,7 +280,7 @@ func sweep(base string, ours, theirs []sideChange, preferMine bool) Live {
 			sides[c.side] = append(sides[c.side], c.sideChange)
 		}
 		merged, hunks, ops := mergeEditLists(region, localEdits(region, sides[0], 0), localEdits(region, sides[1], 1), len(region), preferMine, true)
-		theirsR := []rune(applySide(region, sides[1]))
+		theirsR := applySide(region, sides[1])
 		out.WriteString(base[bpos:rs])
 		out.WriteString(string(merged))
 		for _, h := range hunks {
@@ -329,16 +329,14 @@ type sided struct {
 }
 
 // applySide is region (runes) changed by cs (code points of region).
-func applySide(region []rune, cs []sideChange) string {
-	var b strings.Builder
+func applySide(region []rune, cs []sideChange) []rune {
+	out := make([]rune, 0, len(region))
 	pos := 0
 	for _, c := range cs {
-		b.WriteString(string(region[pos:c.start]))
-		b.WriteString(c.text)
+		out = append(append(out, region[pos:c.start]...), []rune(c.text)...)
 		pos = c.end
 	}
-	b.WriteString(string(region[pos:]))
-	return b.String()
+	return append(out, region[pos:]...)
 }
 
 // opsToDops turns diff operations into delta operations.

@@ -45,18 +45,14 @@ type room struct {
 }
 
 // live is a section as the room holds it: the latest committed text, and
-// the log's deltas of the versions since logFrom, from which a client a
-// few versions behind gets one composed delta instead of a diff.
+// the log's recent deltas, from which a client a few versions behind gets
+// one composed delta instead of a diff.
 type live struct {
 	key, title string
 	text       string
 	version    int64
-	log        []string // log[i] takes version logFrom+i to logFrom+i+1
-	logFrom    int64
+	log        revision.DeltaLog
 }
-
-// maxLiveLog bounds the deltas a room keeps per section.
-const maxLiveLog = 512
 
 // advance moves the section to a committed version; forward is the delta
 // from the version before it, when known.
@@ -64,14 +60,10 @@ func (l *live) advance(text string, version int64, forward string) {
 	switch {
 	case version == l.version:
 		return
-	case forward != "" && version == l.version+1 && l.logFrom+int64(len(l.log)) == l.version:
-		if len(l.log) == maxLiveLog {
-			l.log = append(l.log[:0], l.log[maxLiveLog/2:]...)
-			l.logFrom += maxLiveLog / 2
-		}
-		l.log = append(l.log, forward)
+	case forward != "" && version == l.version+1:
+		l.log.Append(version, forward)
 	default:
-		l.log, l.logFrom = l.log[:0], version
+		l.log.Reset(version)
 	}
 	l.text, l.version = text, version
 }
@@ -80,8 +72,8 @@ func (l *live) advance(text string, version int64, forward string) {
 // current text: composed from the log when it reaches back to m, else a
 // diff.
 func (l *live) deltaFrom(m int64, shadow string) string {
-	if m >= l.logFrom && m < l.version && l.logFrom+int64(len(l.log)) == l.version {
-		if d, err := revision.ComposeDeltas(l.log[m-l.logFrom:]...); err == nil {
+	if m < l.version {
+		if d, ok := l.log.Since(m, l.version); ok {
 			return d
 		}
 	}
@@ -248,7 +240,9 @@ func (r *room) load() error {
 	r.order = r.order[:0]
 	fresh := map[string]*live{}
 	for _, s := range secs {
-		fresh[s.Key] = &live{key: s.Key, title: s.Title, text: s.Text, version: s.Version, logFrom: s.Version}
+		l := &live{key: s.Key, title: s.Title, text: s.Text, version: s.Version}
+		l.log.Reset(s.Version)
+		fresh[s.Key] = l
 		r.order = append(r.order, s.Key)
 	}
 	r.secs = fresh

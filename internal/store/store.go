@@ -38,8 +38,13 @@ type Store struct {
 	// which sleeps for milliseconds between retries. Other processes (the
 	// command line while serve runs) still meet busy_timeout.
 	wmu gosync.Mutex
-	now func() time.Time
-	pub Publisher
+	// wconn is the connection write transactions run on (guarded by wmu).
+	// SQLite has one writer anyway, and a connection drops its page cache
+	// whenever another connection wrote: writes spread over the pool read
+	// their pages again, under the cache's process-wide lock.
+	wconn *sql.Conn
+	now   func() time.Time
+	pub   Publisher
 	// The live writer (see ApplyClientEdits): started by the first live
 	// edit, stopped by Close.
 	liveOnce   gosync.Once
@@ -119,6 +124,12 @@ func (s *Store) Close() error {
 			st.(*sql.Stmt).Close()
 			return true
 		})
+		s.wmu.Lock()
+		if s.wconn != nil {
+			s.wconn.Close()
+			s.wconn = nil
+		}
+		s.wmu.Unlock()
 	})
 	return s.db.Close()
 }
@@ -185,7 +196,13 @@ func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, opts)
+	var tx *sql.Tx
+	var err error
+	if opts == nil {
+		tx, err = s.beginWrite(ctx)
+	} else {
+		tx, err = s.db.BeginTx(ctx, opts)
+	}
 	if err != nil {
 		return brief.Internal(fmt.Errorf("sqlite: begin: %w", err))
 	}
@@ -321,4 +338,32 @@ func (p preparedDB) QueryRowContext(ctx context.Context, query string, args ...a
 		return st.QueryRowContext(ctx, args...)
 	}
 	return p.s.db.QueryRowContext(ctx, query, args...)
+}
+
+// writeCache is the writer connection's page cache, in KiB (SQLite's
+// default is 2,000): the pages of every busy brief's rows and indexes.
+const writeCache = 32 << 10
+
+// beginWrite begins a write transaction on the writer connection (with wmu
+// held), opening it first if there is none or it was closed.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	for try := 0; ; try++ {
+		if s.wconn == nil {
+			c, err := s.db.Conn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writeCache)); err != nil {
+				c.Close()
+				return nil, err
+			}
+			s.wconn = c
+		}
+		tx, err := s.wconn.BeginTx(ctx, nil)
+		if errors.Is(err, sql.ErrConnDone) && try == 0 {
+			s.wconn = nil // database/sql dropped it (a cancelled statement); take another
+			continue
+		}
+		return tx, err
+	}
 }

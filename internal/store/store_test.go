@@ -223,3 +223,27 @@ func TestOutlineLog(t *testing.T) {
 		t.Fatal("removed section lost its row")
 	}
 }
+
+// Writes run on one connection kept for them; if database/sql drops it
+// (as it does with a connection whose statement was cancelled), the next
+// write takes another instead of failing from then on.
+func TestWritesOutliveTheirConnection(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	mustUser(t, s, "a@example.org", brief.RoleAuthor)
+	s.wmu.Lock()
+	first := s.wconn
+	first.Close()
+	s.wmu.Unlock()
+	u := mustUser(t, s, "b@example.org", brief.RoleAuthor)
+	if _, err := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "After"}); err != nil {
+		t.Fatalf("write after the writer connection closed: %v", err)
+	}
+	if s.wconn == nil || s.wconn == first {
+		t.Fatal("the closed writer connection was not replaced")
+	}
+	var size int
+	if err := s.wconn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil || size != -writeCache {
+		t.Fatalf("writer connection cache_size = %d (%v), want %d", size, err, -writeCache)
+	}
+}

@@ -180,19 +180,26 @@ func (r *room) ctx() (context.Context, context.CancelFunc) {
 }
 
 // schedule arranges a fan-out: at once (after the message in hand) when
-// the room has been quiet for a tick, else on the next tick. So a lone
+// the room has been quiet for its tick, else when the tick ends. So a lone
 // keystroke reaches the others without waiting, and a busy room still
 // sends one delta per tick for many edits.
 func (r *room) schedule() {
 	if r.flushC != nil || r.flushNow {
 		return
 	}
-	if since := time.Since(r.lastFlush); since >= FanOutTick {
+	tick := fanOutEvery(len(r.clients))
+	if since := time.Since(r.lastFlush); since >= tick {
 		r.flushNow = true
 	} else {
-		r.flushC = time.After(FanOutTick - since)
+		r.flushC = time.After(tick - since)
 	}
 }
+
+// fanOutEvery is the least time between two fan-outs in a room of n: a
+// fan-out sends up to n messages, so a tick of n × 100 µs (at most
+// FanOutTick) keeps any room under about 10,000 a second, and a small
+// room, where few edits meet, does not make them wait.
+func fanOutEvery(n int) time.Duration { return min(FanOutTick, time.Duration(n)*fanOutPerClient) }
 
 func (r *room) handle(m roomMsg) {
 	switch {

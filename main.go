@@ -57,6 +57,9 @@ config directory's briefstudio folder).
 `
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		keepFreedMemory()
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "briefstudio:", err)
 		os.Exit(1)

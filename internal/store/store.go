@@ -283,13 +283,19 @@ type dbtx interface {
 // preparedTx runs a transaction's statements prepared: the SQLite driver
 // prepares every statement it is given (parsing and planning it again),
 // which was a sixth of a live edit's time, a dozen statements each.
+//
+// Within the transaction each statement is bound once (database/sql's
+// Tx.Stmt makes a new one each call, a fifth of the writer's garbage).
 type preparedTx struct {
-	tx *sql.Tx
-	s  *Store
+	tx    *sql.Tx
+	s     *Store
+	bound map[string]*sql.Stmt // query -> the statement bound to tx
 }
 
 // prepared wraps tx for the live path's statements.
-func (s *Store) prepared(tx *sql.Tx) dbtx { return preparedTx{tx, s} }
+func (s *Store) prepared(tx *sql.Tx) dbtx {
+	return &preparedTx{tx: tx, s: s, bound: map[string]*sql.Stmt{}}
+}
 
 // stmt is query prepared on the database (database/sql then keeps it
 // prepared on each connection it runs on), or nil if it cannot be.
@@ -308,23 +314,38 @@ func (s *Store) stmt(query string) *sql.Stmt {
 	return st
 }
 
-func (p preparedTx) Exec(query string, args ...any) (sql.Result, error) {
-	if st := p.s.stmt(query); st != nil {
-		return p.tx.Stmt(st).Exec(args...)
+// stmt is query's statement bound to the transaction, or nil if it
+// cannot be prepared.
+func (p *preparedTx) stmt(query string) *sql.Stmt {
+	if st, ok := p.bound[query]; ok {
+		return st
+	}
+	st := p.s.stmt(query)
+	if st == nil {
+		return nil
+	}
+	st = p.tx.Stmt(st)
+	p.bound[query] = st
+	return st
+}
+
+func (p *preparedTx) Exec(query string, args ...any) (sql.Result, error) {
+	if st := p.stmt(query); st != nil {
+		return st.Exec(args...)
 	}
 	return p.tx.Exec(query, args...)
 }
 
-func (p preparedTx) Query(query string, args ...any) (*sql.Rows, error) {
-	if st := p.s.stmt(query); st != nil {
-		return p.tx.Stmt(st).Query(args...)
+func (p *preparedTx) Query(query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmt(query); st != nil {
+		return st.Query(args...)
 	}
 	return p.tx.Query(query, args...)
 }
 
-func (p preparedTx) QueryRow(query string, args ...any) *sql.Row {
-	if st := p.s.stmt(query); st != nil {
-		return p.tx.Stmt(st).QueryRow(args...)
+func (p *preparedTx) QueryRow(query string, args ...any) *sql.Row {
+	if st := p.stmt(query); st != nil {
+		return st.QueryRow(args...)
 	}
 	return p.tx.QueryRow(query, args...)
 }

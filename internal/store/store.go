@@ -43,8 +43,11 @@ type Store struct {
 	// whenever another connection wrote: writes spread over the pool read
 	// their pages again, under the cache's process-wide lock.
 	wconn *sql.Conn
-	now   func() time.Time
-	pub   Publisher
+	// wstmts are the live path's statements prepared on wconn (guarded by
+	// wmu; see preparedTx).
+	wstmts map[string]*sql.Stmt
+	now    func() time.Time
+	pub    Publisher
 	// The live writer (see ApplyClientEdits): started by the first live
 	// edit, stopped by Close.
 	liveOnce   gosync.Once
@@ -52,7 +55,7 @@ type Store struct {
 	closed     chan struct{}
 	writerDone chan struct{}
 	closeOnce  gosync.Once
-	stmts      gosync.Map // query -> *sql.Stmt (see preparedTx)
+	stmts      gosync.Map // query -> *sql.Stmt (see preparedDB)
 	// logs holds the live path's recent edit-log deltas, parsed, by
 	// section (guarded by wmu).
 	logs map[sectionRef]*revision.DeltaLog
@@ -125,10 +128,7 @@ func (s *Store) Close() error {
 			return true
 		})
 		s.wmu.Lock()
-		if s.wconn != nil {
-			s.wconn.Close()
-			s.wconn = nil
-		}
+		s.dropWriteConn()
 		s.wmu.Unlock()
 	})
 	return s.db.Close()
@@ -280,54 +280,46 @@ type dbtx interface {
 	QueryRow(query string, args ...any) *sql.Row
 }
 
-// preparedTx runs a transaction's statements prepared: the SQLite driver
-// prepares every statement it is given (parsing and planning it again),
-// which was a sixth of a live edit's time, a dozen statements each.
+// preparedTx runs a write transaction's statements prepared: the SQLite
+// driver prepares every statement it is given (parsing and planning it
+// again), which was a sixth of a live edit's time, a dozen statements each.
 //
-// Within the transaction each statement is bound once (database/sql's
-// Tx.Stmt makes a new one each call, a fifth of the writer's garbage).
+// They are prepared on the writer connection and run there directly, not
+// through the Tx: it is the same SQLite connection, so the same
+// transaction, and database/sql's Tx.Stmt builds a new statement on every
+// call and, for a Tx's context, a goroutine per query to watch it (a
+// fifth of the writer's garbage, 7,000 goroutines a second). database/sql
+// lets a Conn's statements run while a Tx on it is open; it would close
+// the Conn under them only on driver.ErrBadConn, which modernc's
+// statements never return.
 type preparedTx struct {
-	tx    *sql.Tx
-	s     *Store
-	bound map[string]*sql.Stmt // query -> the statement bound to tx
+	tx *sql.Tx
+	s  *Store
 	// writes counts the statements run through Exec (each may write).
 	writes int
 }
 
-// prepared wraps tx for the live path's statements.
-func (s *Store) prepared(tx *sql.Tx) *preparedTx {
-	return &preparedTx{tx: tx, s: s, bound: map[string]*sql.Stmt{}}
-}
+// prepared wraps tx, a transaction on the writer connection (s.tx).
+func (s *Store) prepared(tx *sql.Tx) *preparedTx { return &preparedTx{tx: tx, s: s} }
 
-// stmt is query prepared on the database (database/sql then keeps it
-// prepared on each connection it runs on), or nil if it cannot be.
-func (s *Store) stmt(query string) *sql.Stmt {
-	if st, ok := s.stmts.Load(query); ok {
-		return st.(*sql.Stmt)
+// stmt is query prepared on the writer connection, or nil if it cannot be
+// (wmu is held: the transaction is s.tx's).
+func (p *preparedTx) stmt(query string) *sql.Stmt {
+	s := p.s
+	if st, ok := s.wstmts[query]; ok {
+		return st
 	}
-	st, err := s.db.Prepare(query)
+	if s.wconn == nil {
+		return nil
+	}
+	st, err := s.wconn.PrepareContext(context.Background(), query)
 	if err != nil {
 		return nil
 	}
-	if old, loaded := s.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		return old.(*sql.Stmt)
+	if s.wstmts == nil {
+		s.wstmts = map[string]*sql.Stmt{}
 	}
-	return st
-}
-
-// stmt is query's statement bound to the transaction, or nil if it
-// cannot be prepared.
-func (p *preparedTx) stmt(query string) *sql.Stmt {
-	if st, ok := p.bound[query]; ok {
-		return st
-	}
-	st := p.s.stmt(query)
-	if st == nil {
-		return nil
-	}
-	st = p.tx.Stmt(st)
-	p.bound[query] = st
+	s.wstmts[query] = st
 	return st
 }
 
@@ -351,6 +343,23 @@ func (p *preparedTx) QueryRow(query string, args ...any) *sql.Row {
 		return st.QueryRow(args...)
 	}
 	return p.tx.QueryRow(query, args...)
+}
+
+// stmt is query prepared on the database (database/sql then keeps it
+// prepared on each connection it runs on), or nil if it cannot be.
+func (s *Store) stmt(query string) *sql.Stmt {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	st, err := s.db.Prepare(query)
+	if err != nil {
+		return nil
+	}
+	if old, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return old.(*sql.Stmt)
+	}
+	return st
 }
 
 // preparedDB runs single statements prepared (sign-in checks a token on
@@ -385,9 +394,21 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		}
 		tx, err := s.wconn.BeginTx(ctx, nil)
 		if errors.Is(err, sql.ErrConnDone) && try == 0 {
-			s.wconn = nil // database/sql dropped it (a cancelled statement); take another
+			s.dropWriteConn() // database/sql dropped it (a cancelled statement); take another
 			continue
 		}
 		return tx, err
+	}
+}
+
+// dropWriteConn closes the writer connection and its statements (wmu held).
+func (s *Store) dropWriteConn() {
+	for _, st := range s.wstmts {
+		st.Close()
+	}
+	s.wstmts = nil
+	if s.wconn != nil {
+		s.wconn.Close()
+		s.wconn = nil
 	}
 }

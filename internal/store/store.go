@@ -54,8 +54,10 @@ type Store struct {
 	liveQ      chan *editJob
 	closed     chan struct{}
 	writerDone chan struct{}
-	closeOnce  gosync.Once
-	stmts      gosync.Map // query -> *sql.Stmt (see preparedDB)
+	// checkpointerDone is closed when the checkpointer stopped.
+	checkpointerDone chan struct{}
+	closeOnce        gosync.Once
+	stmts            gosync.Map // query -> *sql.Stmt (see preparedDB)
 	// logs holds the live path's recent edit-log deltas, parsed, by
 	// section (guarded by wmu).
 	logs map[sectionRef]*revision.DeltaLog
@@ -110,7 +112,57 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
+	s.checkpointerDone = make(chan struct{})
+	go s.checkpointer()
 	return s, nil
+}
+
+// walCheckpointEvery is how often the checkpointer copies the WAL's new
+// pages into the database file.
+var walCheckpointEvery = 250 * time.Millisecond // a var: tests shorten it
+
+// walRestartFrames is the WAL's length (frames of 4 KiB) at which the
+// checkpointer holds the writers back for one short checkpoint, so that the
+// WAL starts again from its beginning.
+var walRestartFrames = 4096 // a var: tests lower it
+
+// checkpointer checkpoints the WAL until the store closes. The writer
+// connection does not checkpoint on its own (wal_autocheckpoint=0):
+// SQLite's automatic checkpoint runs in the commit that crosses 1,000
+// pages and fsyncs twice there, so every few seconds one commit, and every
+// edit queued behind it, waited 6-7 ms. Here a PASSIVE checkpoint (it
+// waits for nobody) copies the pages while the writer goes on. The WAL
+// restarts only at a write that begins with every frame copied, which a
+// busy writer never gives a checkpoint running beside it; so once the WAL
+// is walRestartFrames long, the checkpointer takes the write lock and
+// copies the few frames written meanwhile.
+func (s *Store) checkpointer() {
+	defer close(s.checkpointerDone)
+	t := time.NewTicker(walCheckpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if frames := s.checkpoint(); frames >= walRestartFrames {
+				s.wmu.Lock()
+				s.checkpoint()
+				s.wmu.Unlock()
+			}
+		case <-s.closed:
+			return
+		}
+	}
+}
+
+// checkpoint runs a PASSIVE checkpoint and returns the WAL's length in
+// frames. One that fails (another process checkpointing) is the next
+// tick's to finish.
+func (s *Store) checkpoint() int {
+	var busy, frames, copied int
+	if err := s.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
+		return 0
+	}
+	return frames
 }
 
 // Close stops the live writer (after the transaction it is in) and closes
@@ -118,6 +170,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closed)
+		if s.checkpointerDone != nil {
+			<-s.checkpointerDone
+		}
 		started := true
 		s.liveOnce.Do(func() { started = false })
 		if started {
@@ -386,7 +441,7 @@ func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writeCache)); err != nil {
+			if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d; PRAGMA wal_autocheckpoint = 0", writeCache)); err != nil {
 				c.Close()
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"briefstudio/internal/brief"
 	"briefstudio/internal/revision"
@@ -247,5 +248,47 @@ func TestWritesOutliveTheirConnection(t *testing.T) {
 	var size int
 	if err := s.wconn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil || size != -writeCache {
 		t.Fatalf("writer connection cache_size = %d (%v), want %d", size, err, -writeCache)
+	}
+	var auto int
+	if err := s.wconn.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer connection wal_autocheckpoint = %d (%v), want 0 (the checkpointer's)", auto, err)
+	}
+}
+
+// The checkpointer keeps the WAL from growing without bound while a
+// writer commits back to back (a checkpoint beside a busy writer never
+// lets the WAL start again on its own).
+func TestWALStaysBounded(t *testing.T) {
+	oldFrames, oldEvery := walRestartFrames, walCheckpointEvery
+	walRestartFrames, walCheckpointEvery = 64, 20*time.Millisecond
+	t.Cleanup(func() { walRestartFrames, walCheckpointEvery = oldFrames, oldEvery })
+	s, u, b := withBrief(t)
+	ctx := context.Background()
+	key := b.Sections[0].Key
+	text := strings.Repeat("a brief about housing first for newly recognised refugees. ", 200) // 12 KB: a few pages a commit
+	var version int64
+	deadline := time.Now().Add(time.Second)
+	for i := 0; time.Now().Before(deadline); i++ {
+		w, err := s.PutSection(ctx, u, b.ID, key, fmt.Sprint(i, text), version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		version = w.Version
+	}
+	var seq int
+	var name, file string
+	if err := s.db.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(file + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d commits, WAL file %d KB", version, fi.Size()>>10)
+	// The WAL file keeps its largest size. Each commit writes several pages
+	// (about 30 KB); a WAL that starts again every few ticks holds far less
+	// than 8 KB a commit, one that never does holds them all.
+	if fi.Size() > version*8<<10 {
+		t.Fatalf("the WAL grew to %d KB after %d commits", fi.Size()>>10, version)
 	}
 }

@@ -133,6 +133,9 @@ describe('review: comments, suggestions, decisions', { timeout: 240_000 }, () =>
     await thread.getByRole('button', { name: 'Save' }).click();
     await sThread.getByText('The Helsinki, Vienna and Lisbon programmes.').waitFor();
     // The author may not edit the supervisor's comment: one Edit button only (their own).
+    // (Once the saved reply is shown again with its buttons.)
+    await thread.getByText('The Helsinki, Vienna and Lisbon programmes.').waitFor();
+    await thread.getByRole('button', { name: 'Edit' }).first().waitFor();
     assert.equal(await thread.getByRole('button', { name: 'Edit' }).count(), 1);
     // Delete own: a second reply, then gone for both.
     await thread.getByRole('button', { name: 'Reply' }).click();

@@ -51,7 +51,9 @@ type Store struct {
 	// The live writer (see ApplyClientEdits): started by the first live
 	// edit, stopped by Close.
 	liveOnce   gosync.Once
-	liveQ      chan *editJob
+	liveQ      chan *EditBatch
+	liveMu     gosync.RWMutex // senders to liveQ hold it for reading; Close, to set liveClosed
+	liveClosed bool
 	closed     chan struct{}
 	writerDone chan struct{}
 	// checkpointerDone is closed when the checkpointer stopped.
@@ -104,7 +106,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	// connections by the hundred with database/sql's default of two idle.
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	s := &Store{db: db, now: time.Now, liveQ: make(chan *editJob), closed: make(chan struct{}), writerDone: make(chan struct{})}
+	s := &Store{db: db, now: time.Now, liveQ: make(chan *EditBatch, liveQueue), closed: make(chan struct{}), writerDone: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -169,6 +171,9 @@ func (s *Store) checkpoint() int {
 // the database.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.liveMu.Lock()
+		s.liveClosed = true
+		s.liveMu.Unlock()
 		close(s.closed)
 		if s.checkpointerDone != nil {
 			<-s.checkpointerDone

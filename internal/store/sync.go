@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	gosync "sync"
 	"time"
 
 	"briefstudio/internal/brief"
@@ -93,33 +94,58 @@ func (s *Store) ApplyClientEdit(ctx context.Context, u brief.User, id string, e 
 }
 
 // ApplyClientEdits applies a batch of live edits to one brief, in order,
-// each as ApplyClientEdit would. Each edit runs in a savepoint, so a
-// refused one (errs[i]) leaves the others; err is a failure of the whole
-// batch, of which nothing was written.
+// each as ApplyClientEdit would: a refused one (errs[i]) leaves the
+// others; err is a failure of the whole batch, of which nothing was
+// written. It is QueueClientEdits and a wait for the batch.
+func (s *Store) ApplyClientEdits(ctx context.Context, id string, reqs []ClientEditRequest) ([]ClientResult, []error, error) {
+	b := s.QueueClientEdits(ctx, id, reqs)
+	<-b.Done()
+	return b.Results()
+}
+
+// QueueClientEdits hands a batch of live edits of one brief to the live
+// writer and returns at once; the batch's Done closes when it is
+// committed or refused. Until the writer takes the batch up, Add puts more
+// edits in it.
 //
 // The batches of all rooms go to one writer (liveWriter), which commits
 // every batch waiting in one transaction: with hundreds of busy briefs,
 // rooms queueing one by one for the writer's lock spent more time handing
-// it over than writing.
-func (s *Store) ApplyClientEdits(ctx context.Context, id string, reqs []ClientEditRequest) ([]ClientResult, []error, error) {
-	j := &editJob{ctx: ctx, id: id, reqs: reqs, done: make(chan struct{})}
+// it over than writing. A caller that goes on while its batch waits (a
+// room) has its next edits join the batch, so the writer never waits for
+// the caller between two transactions.
+func (s *Store) QueueClientEdits(ctx context.Context, id string, reqs []ClientEditRequest) *EditBatch {
+	b := &EditBatch{ctx: ctx, id: id, reqs: reqs, done: make(chan struct{})}
 	s.liveOnce.Do(func() { go s.liveWriter() })
-	select {
-	case s.liveQ <- j:
-	case <-ctx.Done():
-		return nil, nil, brief.Internal(ctx.Err())
-	case <-s.closed:
-		return nil, nil, brief.Internal(errors.New("the store is closed"))
+	// Close waits for the senders, so no batch is left in the queue after
+	// the writer stopped.
+	s.liveMu.RLock()
+	defer s.liveMu.RUnlock()
+	if s.liveClosed {
+		b.fail(errStoreClosed)
+		return b
 	}
-	<-j.done // the writer answers every job it takes
-	return j.results, j.errs, j.err
+	select {
+	case s.liveQ <- b:
+	case <-ctx.Done():
+		b.fail(brief.Internal(ctx.Err()))
+	}
+	return b
 }
 
-// editJob is one caller's batch on its way through the live writer.
-type editJob struct {
-	ctx     context.Context
-	id      string
-	reqs    []ClientEditRequest
+var errStoreClosed = brief.Internal(errors.New("the store is closed"))
+
+// EditBatch is one caller's batch of live edits on its way through the
+// live writer.
+type EditBatch struct {
+	ctx context.Context
+	id  string
+
+	mu    gosync.Mutex
+	taken bool // the writer took it up: no more edits join it
+	reqs  []ClientEditRequest
+
+	// Written by the writer before done closes.
 	results []ClientResult
 	errs    []error
 	ev      []Event
@@ -127,25 +153,75 @@ type editJob struct {
 	done    chan struct{}
 }
 
+// MaxBatchEdits bounds the edits Add puts in one batch, so that one busy
+// brief does not make a transaction long for every other.
+const MaxBatchEdits = 64
+
+// Add appends reqs to the batch if the writer has not taken it up and it
+// has room, and says whether it did; their results follow the others'.
+func (b *EditBatch) Add(reqs ...ClientEditRequest) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.taken || len(b.reqs)+len(reqs) > MaxBatchEdits {
+		return false
+	}
+	b.reqs = append(b.reqs, reqs...)
+	return true
+}
+
+// Done is closed when the batch's results are in.
+func (b *EditBatch) Done() <-chan struct{} { return b.done }
+
+// Results are the batch's outcome, once Done is closed: a result or an
+// error for each edit, in the order they were given, or err for the whole
+// batch, of which nothing was written.
+func (b *EditBatch) Results() ([]ClientResult, []error, error) { return b.results, b.errs, b.err }
+
+// take marks the batch taken up by the writer.
+func (b *EditBatch) take() {
+	b.mu.Lock()
+	b.taken = true
+	b.mu.Unlock()
+}
+
+func (b *EditBatch) fail(err error) {
+	b.take()
+	b.results, b.errs, b.err = nil, nil, err
+	close(b.done)
+}
+
 // maxJobs bounds the batches one live transaction commits.
 const maxJobs = 64
+
+// liveQueue is how many batches may wait for the live writer before
+// QueueClientEdits waits too: one or two for every busy brief.
+const liveQueue = 1024
 
 // liveWriter commits the batches callers hand it, all those waiting at
 // once in one transaction, until the store closes.
 func (s *Store) liveWriter() {
 	defer close(s.writerDone)
 	for {
-		var jobs []*editJob
 		select {
-		case j := <-s.liveQ:
-			jobs = append(jobs, j)
-		case <-s.closed:
+		case <-s.closed: // before the queue, which may be ready too
+			s.refuseQueued()
 			return
+		default:
+		}
+		var jobs []*EditBatch
+		select {
+		case <-s.closed:
+			s.refuseQueued()
+			return
+		case j := <-s.liveQ:
+			j.take()
+			jobs = append(jobs, j)
 		}
 	more:
 		for len(jobs) < maxJobs {
 			select {
 			case j := <-s.liveQ:
+				j.take()
 				jobs = append(jobs, j)
 			default:
 				break more
@@ -155,16 +231,30 @@ func (s *Store) liveWriter() {
 	}
 }
 
+// refuseQueued answers the batches still queued when the store closes:
+// their callers' clients send them again when they reconnect. Close holds
+// new ones back.
+func (s *Store) refuseQueued() {
+	for {
+		select {
+		case j := <-s.liveQ:
+			j.fail(errStoreClosed)
+		default:
+			return
+		}
+	}
+}
+
 // commitJobs commits jobs in one transaction. If it fails, each job is
 // tried again alone, so that one batch's failure is only its own.
-func (s *Store) commitJobs(jobs []*editJob) {
+func (s *Store) commitJobs(jobs []*EditBatch) {
 	err := s.commitTx(jobs, false)
 	if errors.Is(err, errRefusedAfterWrite) {
 		err = s.commitTx(jobs, true)
 	}
 	if err != nil && len(jobs) > 1 {
 		for _, j := range jobs {
-			s.commitJobs([]*editJob{j})
+			s.commitJobs([]*EditBatch{j})
 		}
 		return
 	}
@@ -180,7 +270,7 @@ func (s *Store) commitJobs(jobs []*editJob) {
 
 // commitTx applies jobs in one transaction; with savepoints, each edit in
 // its own (see applyJob).
-func (s *Store) commitTx(jobs []*editJob, savepoints bool) error {
+func (s *Store) commitTx(jobs []*EditBatch, savepoints bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return s.tx(ctx, func(sqlTx *sql.Tx) error {
@@ -209,7 +299,7 @@ var refuseAfterWrite func(ClientEdit) error
 // If an edit is refused after a write all the same, the transaction fails
 // with errRefusedAfterWrite and runs again with savepoints, each edit in
 // its own.
-func (s *Store) applyJob(tx *preparedTx, j *editJob, savepoints bool) error {
+func (s *Store) applyJob(tx *preparedTx, j *EditBatch, savepoints bool) error {
 	j.results, j.errs, j.ev = make([]ClientResult, len(j.reqs)), make([]error, len(j.reqs)), nil
 	if err := j.ctx.Err(); err != nil {
 		for i := range j.errs {

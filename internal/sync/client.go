@@ -57,10 +57,11 @@ type client struct {
 // (held): a client sets updates aside while its own edit is in flight, so
 // its next edit may be made on any of them.
 type shadow struct {
-	n    int64
-	m    int64
-	text string
-	held []heldText
+	n       int64
+	m       int64
+	text    string
+	held    []heldText
+	sending bool // an edit of it is on its way through the store
 }
 
 // heldText is a version of a section's text a client may still hold.

@@ -42,6 +42,15 @@ type room struct {
 	flushNow   bool      // fan out once the current message is handled
 	lastFlush  time.Time // when the room last fanned out
 	peersAt    time.Time // when the room last sent the peers list
+	flights    []*flight // edit batches on their way through the store, oldest first
+}
+
+// flight is a batch of edits the room handed to the store: the room goes
+// on (fans out, takes the next edits into the batch until the writer
+// takes it up) and acknowledges them when it lands.
+type flight struct {
+	batch *store.EditBatch
+	todo  []pendingEdit
 }
 
 // live is a section as the room holds it: the latest committed text, and
@@ -147,7 +156,11 @@ func (r *room) run() {
 			if next.c != nil || next.shutdown {
 				r.handle(next)
 			}
+		case <-r.landed():
+			r.land()
 		case <-r.wake:
+			// Events of the room's own commits are known once they land.
+			r.settle()
 			r.evMu.Lock()
 			events := r.events
 			r.events = nil
@@ -170,6 +183,7 @@ func (r *room) run() {
 				}
 				break
 			}
+			r.settle()
 			r.hub.forget(r)
 			close(r.done)
 			return
@@ -208,6 +222,10 @@ func (r *room) schedule() {
 func fanOutEvery(n int) time.Duration { return min(FanOutTick, time.Duration(n)*fanOutPerClient) }
 
 func (r *room) handle(m roomMsg) {
+	if m.msg != nil && m.msg.Type != MsgPresence && m.msg.Type != MsgEdit {
+		// Joins and review read what the edits on their way write.
+		r.settle()
+	}
 	switch {
 	case m.shutdown:
 		for c := range r.clients {
@@ -354,8 +372,8 @@ func isEdit(m roomMsg) bool { return m.msg != nil && m.msg.Type == MsgEdit && !m
 // a tick for up to 25 people, a tick more for every 25 more.
 func peersEvery(n int) time.Duration { return FanOutTick * time.Duration(1+n/25) }
 
-// MaxEditBatch bounds how many queued edits one transaction commits.
-const MaxEditBatch = 64
+// MaxEditBatch bounds how many queued edits the room takes at once.
+const MaxEditBatch = store.MaxBatchEdits
 
 // pendingEdit is an edit of a batch on its way to the store.
 type pendingEdit struct {
@@ -364,60 +382,115 @@ type pendingEdit struct {
 	sh *shadow
 }
 
-// edits applies clients' edits: committed first (a batch in one
-// transaction), each acknowledged at once with the delta that takes the
-// client's new shadow to the committed text; the others hear of them on
-// the next tick.
+// edits hands clients' edits to the store (a batch commits in one
+// transaction); each is acknowledged when it lands (land), with the delta
+// that takes the client's new shadow to the committed text, and the
+// others hear of them on the next tick.
 func (r *room) edits(batch []roomMsg) {
 	var todo []pendingEdit
-	var reqs []store.ClientEditRequest
 	for _, bm := range batch {
 		c, m := bm.c, bm.msg
-		c.markPending(m.Section, -1)
 		if !r.clients[c] || !r.recheck(c) {
+			c.markPending(m.Section, -1)
 			continue // it left, or never got in
 		}
 		sh := c.secs[m.Section]
-		if sh == nil {
-			c.enqueue(errorMsg{Type: MsgError, Code: brief.ENotFound, Message: "no such section in this brief", Section: m.Section, N: m.N})
+		if sh != nil && sh.sending {
+			// A second edit while one is on its way (the protocol has
+			// one at a time): it is checked once the first has landed.
+			r.send(todo)
+			todo = nil
+			r.settle()
+		}
+		if !r.admit(c, m, sh) {
+			c.markPending(m.Section, -1)
 			continue
 		}
-		if !brief.Can(c.user.Actor(c.member), brief.ActEdit) {
-			c.enqueue(errorMsg{Type: MsgError, Code: brief.EForbidden, Section: m.Section, N: m.N,
-				Message: brief.ErrorMessage(brief.Authorize(c.user.Actor(c.member), brief.ActEdit))})
-			continue
-		}
-		if m.N <= sh.n {
-			continue // applied before (a client resending after a lost ack)
-		}
-		if m.N != sh.n+1 {
-			r.resync(c, m.Section, "edit number out of sequence")
-			continue
-		}
-		var base *string
-		if text, ok := sh.textAt(m.Base); ok {
-			base = &text
-		}
+		sh.sending = true
 		todo = append(todo, pendingEdit{c, m, sh})
-		reqs = append(reqs, store.ClientEditRequest{User: c.user, BaseText: base,
-			Edit: store.ClientEdit{ClientID: c.clientID, Section: m.Section, N: m.N, Base: m.Base, Delta: m.Delta}})
 	}
-	if len(reqs) == 0 {
+	r.send(todo)
+}
+
+// admit checks an edit against its client's shadow and rights, answering
+// one it refuses.
+func (r *room) admit(c *client, m *inbound, sh *shadow) bool {
+	switch {
+	case sh == nil:
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.ENotFound, Message: "no such section in this brief", Section: m.Section, N: m.N})
+	case !brief.Can(c.user.Actor(c.member), brief.ActEdit):
+		c.enqueue(errorMsg{Type: MsgError, Code: brief.EForbidden, Section: m.Section, N: m.N,
+			Message: brief.ErrorMessage(brief.Authorize(c.user.Actor(c.member), brief.ActEdit))})
+	case m.N <= sh.n:
+		// applied before (a client resending after a lost ack)
+	case m.N != sh.n+1:
+		r.resync(c, m.Section, "edit number out of sequence")
+	default:
+		return true
+	}
+	return false
+}
+
+// send hands edits to the store: into the batch still waiting for the
+// writer if there is one with room, else as a new batch.
+func (r *room) send(todo []pendingEdit) {
+	if len(todo) == 0 {
 		return
 	}
-	ctx, cancel := r.ctx()
-	defer cancel()
-	results, errs, err := r.hub.store.ApplyClientEdits(ctx, r.id, reqs)
+	reqs := make([]store.ClientEditRequest, len(todo))
 	for i, p := range todo {
-		if err != nil {
+		var base *string
+		if text, ok := p.sh.textAt(p.m.Base); ok {
+			base = &text
+		}
+		reqs[i] = store.ClientEditRequest{User: p.c.user, BaseText: base,
+			Edit: store.ClientEdit{ClientID: p.c.clientID, Section: p.m.Section, N: p.m.N, Base: p.m.Base, Delta: p.m.Delta}}
+	}
+	if n := len(r.flights); n > 0 && r.flights[n-1].batch.Add(reqs...) {
+		r.flights[n-1].todo = append(r.flights[n-1].todo, todo...)
+		return
+	}
+	// The writer bounds the transaction's time; the room does not give up
+	// on a batch it handed over.
+	b := r.hub.store.QueueClientEdits(context.Background(), r.id, reqs)
+	r.flights = append(r.flights, &flight{batch: b, todo: todo})
+}
+
+// landed is closed when the oldest batch on its way has its results (nil
+// when none is on its way).
+func (r *room) landed() <-chan struct{} {
+	if len(r.flights) == 0 {
+		return nil
+	}
+	return r.flights[0].batch.Done()
+}
+
+// land answers the edits of the oldest batch, which has its results.
+func (r *room) land() {
+	f := r.flights[0]
+	r.flights[0] = nil
+	r.flights = r.flights[1:]
+	results, errs, err := f.batch.Results()
+	for i, p := range f.todo {
+		p.c.markPending(p.m.Section, -1)
+		p.sh.sending = false
+		switch {
+		case err != nil:
 			r.editFailed(p, err)
-			continue
-		}
-		if errs[i] != nil {
+		case errs[i] != nil:
 			r.editFailed(p, errs[i])
-			continue
+		default:
+			r.editApplied(p, results[i])
 		}
-		r.editApplied(p, results[i])
+	}
+}
+
+// settle waits for every batch on its way and answers its edits, for what
+// needs the store as the edits left it.
+func (r *room) settle() {
+	for len(r.flights) > 0 {
+		<-r.flights[0].batch.Done()
+		r.land()
 	}
 }
 

@@ -258,13 +258,18 @@ func (s *Store) commitJobs(jobs []*EditBatch) {
 		}
 		return
 	}
+	// Callers hear of their batches before the events go out, so that a
+	// room meets the events of its own edits with them landed.
 	for _, j := range jobs {
 		if err != nil {
 			j.results, j.errs, j.err = nil, nil, err
-		} else {
-			s.publish(j.ev...)
 		}
 		close(j.done)
+	}
+	if err == nil {
+		for _, j := range jobs {
+			s.publish(j.ev...)
+		}
 	}
 }
 

@@ -159,8 +159,10 @@ func (r *room) run() {
 		case <-r.landed():
 			r.land()
 		case <-r.wake:
-			// Events of the room's own commits are known once they land.
-			r.settle()
+			// The store answers a batch before it sends the batch's
+			// events: with what has landed taken in, the room knows its
+			// own edits' events for what they are.
+			r.landReady()
 			r.evMu.Lock()
 			events := r.events
 			r.events = nil
@@ -481,6 +483,18 @@ func (r *room) land() {
 			r.editFailed(p, errs[i])
 		default:
 			r.editApplied(p, results[i])
+		}
+	}
+}
+
+// landReady answers the edits of every batch that has landed, in order.
+func (r *room) landReady() {
+	for len(r.flights) > 0 {
+		select {
+		case <-r.flights[0].batch.Done():
+			r.land()
+		default:
+			return
 		}
 	}
 }

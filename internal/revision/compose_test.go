@@ -134,3 +134,55 @@ func TestDeltaLog(t *testing.T) {
 		t.Fatal("the log did not start again after the gap")
 	}
 }
+
+// TestDeltaLogBlocks: over a long log (past the point where its older half
+// goes, and across a restart), runs of every length compose to what the
+// deltas make one after another, whichever blocks were built before.
+func TestDeltaLogBlocks(t *testing.T) {
+	rng := rand.New(rand.NewSource(39))
+	texts := map[int64]string{0: "alpha beta gamma "}
+	var l DeltaLog
+	check := func(v int64) {
+		lo := max(l.from, v-700)
+		for range 20 {
+			base := lo + rng.Int63n(v-lo+1)
+			to := base + rng.Int63n(v-base+1)
+			d, ok := l.Since(base, to)
+			if !ok {
+				t.Fatalf("at %d: Since(%d, %d) refused (log from %d)", v, base, to, l.from)
+			}
+			if base < to && mustApply(t, texts[base], d) != texts[to] {
+				t.Fatalf("at %d: Since(%d, %d) does not take the text at %d to the text at %d", v, base, to, base, to)
+			}
+			mine := "mine " + texts[base][len(texts[base])/2:]
+			a, ok := l.After(Delta(mine, texts[base]), base, to)
+			if !ok || mustApply(t, mine, a) != texts[to] {
+				t.Fatalf("at %d: After(…, %d, %d) does not take a text to the text at %d", v, base, to, to)
+			}
+		}
+	}
+	for v := int64(1); v <= 2600; v++ {
+		if v == 1800 { // written elsewhere: the log starts again
+			texts[v] = texts[v-1] + "elsewhere "
+			v++
+		}
+		prev := []rune(texts[v-1])
+		p := rng.Intn(len(prev) + 1)
+		next := string(prev[:p]) + fmt.Sprintf("w%dé ", v) + string(prev[p:])
+		if len(prev) > 400 {
+			q := rng.Intn(len(prev) - 20)
+			next = string(prev[:q]) + string(prev[q+7:])
+			r := []rune(next)
+			p = min(p, len(r))
+			next = string(r[:p]) + fmt.Sprintf("w%dé ", v) + string(r[p:])
+		}
+		texts[v] = next
+		l.Append(v, Delta(texts[v-1], next))
+		if v%37 == 0 {
+			check(v)
+		}
+	}
+	if _, ok := l.Since(1790, 1810); ok {
+		t.Fatal("a run across the restart was composed")
+	}
+}

@@ -24,6 +24,13 @@ type Live struct {
 // both; otherwise it is MergeAck. Deltas that do not lead from base to
 // mine and current are not trusted: the texts decide.
 func MergeLive(base, mine, current, mineDelta, baseToCurrent string) Live {
+	return MergeLiveRun(base, mine, current, mineDelta, RunOf(baseToCurrent))
+}
+
+// MergeLiveRun is MergeLive with the others' changes held parsed (a
+// DeltaLog's Run): a room's edit is hundreds of changes behind, which
+// were formatted and parsed again for every edit.
+func MergeLiveRun(base, mine, current, mineDelta string, baseToCurrent Run) Live {
 	base, mine, current = sanitize(base), sanitize(mine), sanitize(current)
 	if l, ok := mergeChanges(base, mine, current, mineDelta, baseToCurrent, false); ok {
 		return l
@@ -39,7 +46,7 @@ func MergeLive(base, mine, current, mineDelta, baseToCurrent string) Live {
 // every acknowledgement that arrives while it types.
 func RebaseLive(base, local, remote, localDelta, remoteDelta string) string {
 	base, local, remote = sanitize(base), sanitize(local), sanitize(remote)
-	if l, ok := mergeChanges(base, local, remote, localDelta, remoteDelta, true); ok {
+	if l, ok := mergeChanges(base, local, remote, localDelta, RunOf(remoteDelta), true); ok {
 		return l.Text
 	}
 	return Rebase(base, local, remote)
@@ -52,8 +59,8 @@ func RebaseLive(base, local, remote, localDelta, remoteDelta string) string {
 // word-aligned merge decides, with each side's words compared only where
 // its delta changed them. With preferMine, mine wins clashes and none is
 // reported (a rebase); Ack is then not built.
-func mergeChanges(base, mine, current, mineDelta, theirsDelta string, preferMine bool) (Live, bool) {
-	ours, ok := changesFrom(mineDelta, base, mine)
+func mergeChanges(base, mine, current, mineDelta string, theirsDelta Run, preferMine bool) (Live, bool) {
+	ours, ok := changesFrom(RunOf(mineDelta), base, mine)
 	if !ok {
 		return Live{}, false
 	}
@@ -69,7 +76,7 @@ func mergeChanges(base, mine, current, mineDelta, theirsDelta string, preferMine
 	}
 	if mine == base {
 		// Nothing of mine: the others' changes are what the user lacks.
-		return Live{Text: current, Ack: theirsDelta}, true
+		return Live{Text: current, Ack: theirsDelta.String()}, true
 	}
 	return sweep(base, ours, theirs, preferMine), true
 }
@@ -141,11 +148,11 @@ type sideChange struct {
 // changesFrom reads the changes of base that delta makes, if it makes
 // want from base. It walks the three strings once, comparing as it goes:
 // no text is built or converted (this runs for every live edit).
-func changesFrom(delta, base, want string) ([]sideChange, bool) {
-	ops, err := parseDelta(delta)
-	if err != nil {
+func changesFrom(delta Run, base, want string) ([]sideChange, bool) {
+	if delta.bad {
 		return nil, false
 	}
+	ops := delta.ops
 	out := make([]sideChange, 0, len(ops)/2+1)
 	var cur *sideChange
 	cp, at, w := 0, 0, 0 // code points and bytes of base, bytes of want

@@ -701,7 +701,7 @@ func (s *Store) mergeText(tx dbtx, u brief.User, id, key, cur string, version in
 	if base != cur || mineDelta != "" {
 		// The others' changes since baseVersion are in the log, the
 		// user's in their delta: reading them costs less than a diff.
-		since := ""
+		var since revision.Run
 		if base != cur {
 			var err error
 			if since, err = s.deltaSince(tx, id, key, baseVersion, version); err != nil {
@@ -711,7 +711,7 @@ func (s *Store) mergeText(tx dbtx, u brief.User, id, key, cur string, version in
 		if mineDelta == "" {
 			mineDelta = revision.Delta(base, mine)
 		}
-		l = revision.MergeLive(base, mine, cur, mineDelta, since)
+		l = revision.MergeLiveRun(base, mine, cur, mineDelta, since)
 	}
 	merged, failed := l.Text, l.Failed
 	if err := brief.ValidateSectionText(merged); err != nil {

@@ -160,28 +160,32 @@ func replay(tx dbtx, briefID, key, text string, lo, hi int64, col, where string)
 type sectionRef struct{ brief, section string }
 
 // deltaSince is the delta from a section's text at version base to its
-// text at version now (the current one), composed from the edit log, or
-// "" if the log's deltas do not compose (the texts decide then). The
+// text at version now (the current one), composed from the edit log and
+// held parsed, or empty if the log's deltas do not compose (the texts
+// decide then). The
 // deltas the live path wrote are held parsed (s.logs), so in a busy room,
 // where every edit is some versions behind, an edit costs neither reading
 // nor parsing the log since its base. A rolled-back transaction empties
 // them (tx), and the merge checks every delta against the texts.
-func (s *Store) deltaSince(tx dbtx, briefID, key string, base, now int64) (string, error) {
+func (s *Store) deltaSince(tx dbtx, briefID, key string, base, now int64) (revision.Run, error) {
 	if l := s.logs[sectionRef{briefID, key}]; l != nil {
-		if d, ok := l.Since(base, now); ok {
-			return d, nil
+		if r, ok := l.Run(base, now); ok {
+			return r, nil
 		}
 	}
 	log, err := editsSince(tx, briefID, key, base)
 	if err != nil {
-		return "", err
+		return revision.Run{}, err
 	}
 	deltas := make([]string, len(log))
 	for i, e := range log {
 		deltas[i] = e.delta
 	}
-	d, _ := revision.ComposeDeltas(deltas...) // on error, "": the texts decide
-	return d, nil
+	d, err := revision.ComposeDeltas(deltas...)
+	if err != nil {
+		return revision.Run{}, nil // fits no changed text: the texts decide
+	}
+	return revision.RunOf(d), nil
 }
 
 // logged records a delta the live path committed (under wmu).

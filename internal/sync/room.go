@@ -473,6 +473,15 @@ func (r *room) land() {
 	r.flights[0] = nil
 	r.flights = r.flights[1:]
 	results, errs, err := f.batch.Results()
+	if err == nil {
+		// The whole batch first: each acknowledgement brings its client
+		// to the section as the batch left it (editApplied).
+		for i, p := range f.todo {
+			if errs[i] == nil {
+				r.advance(p.m.Section, results[i])
+			}
+		}
+	}
 	for i, p := range f.todo {
 		p.c.markPending(p.m.Section, -1)
 		p.sh.sending = false
@@ -528,22 +537,37 @@ func (r *room) editFailed(p pendingEdit, err error) {
 // editApplied acknowledges a committed edit.
 func (r *room) editApplied(p pendingEdit, res store.ClientResult) {
 	c, m, sh := p.c, p.m, p.sh
-	sec := r.secs[m.Section]
-	if sec != nil && res.Version > sec.version {
-		sec.advance(res.Text, res.Version, res.Forward)
-		r.dirty[m.Section] = true
-		r.schedule()
-	}
+	r.advance(m.Section, res)
 	sh.n = max(sh.n, res.Acked)
-	ack := res.Ack
+	ack, version, text := res.Ack, res.Version, res.Text
 	if ack == "" {
 		ack = revision.Delta(res.Mine, res.Text)
 	}
-	c.enqueue(updateMsg{Type: MsgUpdate, Section: m.Section, N: sh.n, Base: m.Base, Version: res.Version,
+	// The acknowledgement brings the client to the section as its batch
+	// left it, not only as its own edit did: the client's next edit is
+	// then made on the latest text, and fewer versions lie between it and
+	// the text it meets (in a busy room, a batch's worth fewer). With
+	// conflicts, their places are those of the edit's own version.
+	if sec := r.secs[m.Section]; sec != nil && sec.version > version && len(res.Conflicts) == 0 {
+		if d, ok := sec.log.After(ack, version, sec.version); ok {
+			ack, version, text = d, sec.version, sec.text
+		}
+	}
+	c.enqueue(updateMsg{Type: MsgUpdate, Section: m.Section, N: sh.n, Base: m.Base, Version: version,
 		Delta: ack, Ack: true})
-	sh.reset(res.Version, res.Text)
+	sh.reset(version, text)
 	if len(res.Conflicts) > 0 {
 		c.enqueue(conflictsMsg{Type: MsgConflicts, Section: m.Section, Conflicts: res.Conflicts})
+	}
+}
+
+// advance takes a committed edit's version of a section in, to be fanned
+// out.
+func (r *room) advance(key string, res store.ClientResult) {
+	if sec := r.secs[key]; sec != nil && res.Version > sec.version {
+		sec.advance(res.Text, res.Version, res.Forward)
+		r.dirty[key] = true
+		r.schedule()
 	}
 }
 

@@ -22,7 +22,7 @@ const (
 	Heartbeat         = 5 * time.Second // ping period, both ways
 	DeadAfter         = 15 * time.Second
 	FanOutTick        = 20 * time.Millisecond // the longest a busy room holds a change back
-	fanOutPerClient   = 50 * time.Microsecond
+	fanOutPerClient   = 75 * time.Microsecond
 	writeWait         = 10 * time.Second
 	sendQueue         = 512 // messages waiting for a slow reader before it is dropped
 	authRecheck       = 5 * time.Second

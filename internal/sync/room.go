@@ -218,8 +218,8 @@ func (r *room) schedule() {
 }
 
 // fanOutEvery is the least time between two fan-outs in a room of n: a
-// fan-out sends up to n messages, so a tick of n × 50 µs (at most
-// FanOutTick) keeps any room under about 20,000 a second, and a small
+// fan-out sends up to n messages, so a tick of n × 75 µs (at most
+// FanOutTick) keeps any room under about 13,000 a second, and a small
 // room, where few edits meet, does not make them wait.
 func fanOutEvery(n int) time.Duration { return min(FanOutTick, time.Duration(n)*fanOutPerClient) }
 

@@ -10,9 +10,9 @@ func TestFanOutEvery(t *testing.T) {
 		people int
 		want   time.Duration
 	}{
-		{1, 50 * time.Microsecond},
-		{4, 200 * time.Microsecond},
-		{200, 10 * time.Millisecond},
+		{1, 75 * time.Microsecond},
+		{4, 300 * time.Microsecond},
+		{200, 15 * time.Millisecond},
 		{400, FanOutTick},
 		{10000, FanOutTick},
 	} {

@@ -1,7 +1,9 @@
 package revision
 
 import (
+	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -109,5 +111,23 @@ func BenchmarkMakePatchesMany(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		MakePatches(base, edited)
+	}
+}
+
+// BenchmarkApplyDelta20KB: a client applying an update to a 20 KB section
+// (the throughput scenario's text), one word inserted in its middle.
+func BenchmarkApplyDelta20KB(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 20<<10; i++ {
+		fmt.Fprintf(&sb, "w%dx%d ", i%200, i/200)
+	}
+	text := sb.String()
+	mid := len(text) / 2
+	delta := Delta(text, text[:mid]+"new "+text[mid:])
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := ApplyDelta(text, delta); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

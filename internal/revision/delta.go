@@ -11,6 +11,7 @@
 package revision
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -140,14 +141,22 @@ func replay[T string | []byte](out []byte, old T, delta string, inv *strings.Bui
 
 // skipRunes returns the byte offset n code points after at in s (false when
 // s ends first), eight ASCII bytes at a time where it can: the edit log's
-// "=n" runs are long.
+// "=n" runs are long, and every client applies every update to the whole
+// text (a fifth of the load tool's time went here a byte at a time).
 func skipRunes[T string | []byte](s T, at, n int) (int, bool) {
 	var buf [utf8.UTFMax]byte
+	const high = 0x8080808080808080
 	for n > 0 {
-		if n >= 8 && at+8 <= len(s) &&
-			(s[at]|s[at+1]|s[at+2]|s[at+3]|s[at+4]|s[at+5]|s[at+6]|s[at+7])&0x80 == 0 {
+		for n >= 32 && at >= 0 && at+32 <= len(s) &&
+			(word(s, at)|word(s, at+8)|word(s, at+16)|word(s, at+24))&high == 0 {
+			at, n = at+32, n-32
+		}
+		if n >= 8 && at >= 0 && at+8 <= len(s) && word(s, at)&high == 0 {
 			at, n = at+8, n-8
 			continue
+		}
+		if n == 0 {
+			break
 		}
 		if at >= len(s) {
 			return at, false
@@ -162,6 +171,14 @@ func skipRunes[T string | []byte](s T, at, n int) (int, bool) {
 		n--
 	}
 	return at, true
+}
+
+// word reads the 8 bytes of s at i (0 <= i, i+8 <= len(s)) as one
+// little-endian word. A string's header and a slice's both begin with
+// the pointer to their bytes.
+func word[T string | []byte](s T, i int) uint64 {
+	p := *(*unsafe.Pointer)(unsafe.Pointer(&s))
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8))
 }
 
 func truncate(s string) string {

@@ -1,6 +1,10 @@
 package revision
 
-import "testing"
+import (
+	"math/rand"
+	"strings"
+	"testing"
+)
 
 func TestDeltaRoundTrip(t *testing.T) {
 	tests := []struct{ name, old, new string }{
@@ -52,3 +56,33 @@ func TestApplyDeltaRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestSkipRunes: the word-at-a-time skip agrees with walking the runes one
+// by one, on strings and byte slices with non-ASCII runs anywhere.
+func TestSkipRunes(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	pieces := []string{"a", "word ", "ø", "日本", "🙂", strings.Repeat("x", 40), " "}
+	for range 3000 {
+		var sb strings.Builder
+		for range rng.Intn(30) {
+			sb.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		s := sb.String()
+		runes := []rune(s)
+		startRune := rng.Intn(len(runes) + 1)
+		at := len(string(runes[:startRune]))
+		n := rng.Intn(len(runes) - startRune + 3) // past the end too
+		wantOK := startRune+n <= len(runes)
+		want := len(s)
+		if wantOK {
+			want = len(string(runes[:startRune+n]))
+		}
+		for _, got := range [][2]any{pair(skipRunes(s, at, n)), pair(skipRunes([]byte(s), at, n))} {
+			if ok := got[1].(bool); ok != wantOK || (ok && got[0].(int) != want) {
+				t.Fatalf("skipRunes(%q, %d, %d) = %v, want %d, %v", s, at, n, got, want, wantOK)
+			}
+		}
+	}
+}
+
+func pair(at int, ok bool) [2]any { return [2]any{at, ok} }

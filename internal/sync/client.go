@@ -134,7 +134,9 @@ func (c *client) run() {
 		c.fail(brief.EInvalid, "the first message must be hello", CloseBadRequest)
 		return
 	}
-	if !c.authenticate(hello) {
+	var ok bool
+	aside(func() { ok = c.authenticate(hello) })
+	if !ok {
 		return
 	}
 	r := c.hub.acquire(c.briefID)
@@ -173,6 +175,22 @@ func (c *client) run() {
 			return
 		}
 	}
+}
+
+// aside runs fn on a goroutine of its own and waits for it: for the store
+// calls of long-lived goroutines (a connection's reader, a room). SQLite
+// (modernc's translation of its C) runs on the caller's stack and grows it
+// to tens of KB, which a goroutine that lives on keeps until the collector
+// has halved it a few times: with 10,000 idle connections in 2,500 briefs,
+// stacks were 230 MB of the server's 500. A goroutine that ends gives its
+// stack back at once.
+func aside(fn func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	<-done
 }
 
 // read reads one message; a malformed one is answered and ends the

@@ -167,9 +167,11 @@ func (r *room) run() {
 			events := r.events
 			r.events = nil
 			r.evMu.Unlock()
-			for _, e := range events {
-				r.event(e)
-			}
+			aside(func() {
+				for _, e := range events {
+					r.event(e)
+				}
+			})
 		case <-r.flushC:
 			r.flushC = nil
 			r.flush()
@@ -240,7 +242,7 @@ func (r *room) handle(m roomMsg) {
 			r.schedule()
 		}
 	case m.msg.Type == MsgHello:
-		r.join(m.c, m.msg)
+		aside(func() { r.join(m.c, m.msg) })
 	default:
 		if !r.clients[m.c] {
 			return // it left, or never got in
@@ -254,9 +256,9 @@ func (r *room) handle(m roomMsg) {
 		case MsgPresence:
 			r.presence(m.c, m.msg)
 		case MsgKeep:
-			r.keep(m.c, m.msg)
+			aside(func() { r.keep(m.c, m.msg) })
 		case MsgReview:
-			r.review(m.c, m.msg)
+			aside(func() { r.review(m.c, m.msg) })
 		}
 	}
 }
@@ -290,7 +292,9 @@ func (r *room) recheck(c *client) bool {
 	}
 	ctx, cancel := r.ctx()
 	defer cancel()
-	if _, _, err := r.hub.auth.Authenticate(ctx, c.token); err != nil {
+	var err error
+	aside(func() { _, _, err = r.hub.auth.Authenticate(ctx, c.token) })
+	if err != nil {
 		delete(r.clients, c)
 		c.fail(brief.EUnauthorized, brief.ErrorMessage(err), CloseUnauthorized)
 		return false

@@ -74,25 +74,32 @@ func formatDelta(ops []dop) string {
 // one's, without the texts: what a live room sends a client several
 // versions behind, at the cost of the deltas rather than of a diff.
 func ComposeDeltas(deltas ...string) (string, error) {
+	r, err := ComposeRun(deltas...)
+	return r.String(), err
+}
+
+// ComposeRun is ComposeDeltas held parsed, for a merge that reads the
+// changes from it.
+func ComposeRun(deltas ...string) (Run, error) {
 	if len(deltas) == 0 {
-		return "", nil
+		return Run{}, nil
 	}
 	runs := make([][]dop, len(deltas))
 	for k, d := range deltas {
 		ops, err := parseDelta(d)
 		if err != nil {
 			if k == 0 {
-				return "", err
+				return Run{}, err
 			}
-			return "", fmt.Errorf("delta %d: %w", k, err)
+			return Run{}, fmt.Errorf("delta %d: %w", k, err)
 		}
 		runs[k] = ops
 	}
 	ops, bad, err := composeAll(runs)
 	if err != nil {
-		return "", fmt.Errorf("delta %d: %w", bad, err)
+		return Run{}, fmt.Errorf("delta %d: %w", bad, err)
 	}
-	return formatDelta(ops), nil
+	return Run{ops: ops}, nil
 }
 
 // composeAll composes runs (each made on the text the one before it

@@ -181,11 +181,11 @@ func (s *Store) deltaSince(tx dbtx, briefID, key string, base, now int64) (revis
 	for i, e := range log {
 		deltas[i] = e.delta
 	}
-	d, err := revision.ComposeDeltas(deltas...)
+	r, err := revision.ComposeRun(deltas...)
 	if err != nil {
 		return revision.Run{}, nil // fits no changed text: the texts decide
 	}
-	return revision.RunOf(d), nil
+	return r, nil
 }
 
 // logged records a delta the live path committed (under wmu).

@@ -140,7 +140,7 @@ func (r *room) run() {
 			// transaction for the batch.
 			batch, next := []roomMsg{m}, roomMsg{}
 		drain:
-			for len(batch) < MaxEditBatch {
+			for len(batch) < store.MaxBatchEdits {
 				select {
 				case n := <-r.in:
 					if !isEdit(n) {
@@ -378,9 +378,6 @@ func isEdit(m roomMsg) bool { return m.msg != nil && m.msg.Type == MsgEdit && !m
 // a tick for up to 25 people, a tick more for every 25 more.
 func peersEvery(n int) time.Duration { return FanOutTick * time.Duration(1+n/25) }
 
-// MaxEditBatch bounds how many queued edits the room takes at once.
-const MaxEditBatch = store.MaxBatchEdits
-
 // pendingEdit is an edit of a batch on its way to the store.
 type pendingEdit struct {
 	c  *client
@@ -538,10 +535,10 @@ func (r *room) editFailed(p pendingEdit, err error) {
 	}
 }
 
-// editApplied acknowledges a committed edit.
+// editApplied acknowledges a committed edit (land has taken its batch's
+// versions in).
 func (r *room) editApplied(p pendingEdit, res store.ClientResult) {
 	c, m, sh := p.c, p.m, p.sh
-	r.advance(m.Section, res)
 	sh.n = max(sh.n, res.Acked)
 	ack, version, text := res.Ack, res.Version, res.Text
 	if ack == "" {
